@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The project's test command: notebooks, package, script and README in sync, then every notebook as a test.
+# Extra arguments go to nbdev-test (e.g. `bash tools/test.sh --flags slow`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WANDB_MODE=offline WANDB_SILENT=true MPLBACKEND=Agg
+echo "== sync: nbdev-clean, nbdev-export, tools/export_script.py, tools/render_readme.py =="
+before=$(git status --porcelain -- nbs cclddg train_cclddg.py README.md)
+nbdev-clean
+nbdev-export
+python tools/export_script.py
+python tools/render_readme.py
+after=$(git status --porcelain -- nbs cclddg train_cclddg.py README.md)
+if [ "$before" != "$after" ] || [ -n "$after" ]; then
+  echo "FAILED: the notebooks, the package, train_cclddg.py and README.md are out of sync (or uncommitted):"
+  git status --porcelain -- nbs cclddg train_cclddg.py README.md
+  git --no-pager diff --stat -- nbs cclddg train_cclddg.py README.md
+  exit 1
+fi
+echo "in sync"
+n=$(ls nbs/[0-9]*.ipynb nbs/index.ipynb | wc -l)
+echo "== nbdev-test: $n notebooks =="
+start=$(date +%s)
+if nbdev-test --n-workers 2 --timing "$@"; then
+  echo "nbdev-test took $(( $(date +%s) - start )) s"
+  echo "notebooks: $n passed, 0 failed"
+else
+  echo "nbdev-test took $(( $(date +%s) - start )) s"
+  echo "notebooks: some of $n failed (see above)"
+  exit 1
+fi
