@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WANDB_MODE=offline WANDB_SILENT=true MPLBACKEND=Agg
+# two notebooks run at once on two cores: one thread each avoids oversubscription (tiny ops get 100x slower)
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 echo "== sync: nbdev-clean, nbdev-export, tools/export_script.py, tools/render_readme.py =="
 before=$(git status --porcelain -- nbs cclddg train_cclddg.py README.md)
 nbdev-clean
