@@ -19,8 +19,8 @@ from cclddg.evaluation import evaluate_digits_samples
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--minutes', type=float, default=5.)
-    p.add_argument('--n_per_class', type=int, default=100, help='DDIM samples per class for the metrics')
-    p.add_argument('--ddpm_per_class', type=int, default=20, help='1000-step DDPM samples per class')
+    p.add_argument('--n_per_class', type=int, default=50, help='DDIM samples per class for the metrics')
+    p.add_argument('--ddpm_per_class', type=int, default=10, help='1000-step DDPM samples per class')
     p.add_argument('--cfg', type=float, nargs='+', default=[1., 2., 3.])
     p.add_argument('--out', default=str(ROOT/'bench'/'out'/'digits_ddpm'))
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'digits_ddpm.json'))
