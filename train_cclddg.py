@@ -142,7 +142,8 @@ def main(argv=None):
     save = lambda tr: tr.save(out, cfg)
     cbs = [ProgressCB(), HistoryCB(), EveryCB(a.save_models_every, save)]
     if a.log_images_every: cbs.append(EveryCB(a.log_images_every, lambda tr: write_grid(tr, cfg, a, out / f'samples_step_{tr.step:07d}.png'), at_end=False))
-    if a.wandb_project: cbs.append(WandbCB(a.wandb_project, config=cfg, run_dir=str(out)))
+    wandb_cb = WandbCB(a.wandb_project, config=cfg, run_dir=str(out)) if a.wandb_project else None
+    if wandb_cb: cbs.append(wandb_cb)
     tr = Trainer(model, diffusion, ds, batch_size=a.batch_size, lr=a.lr_gen, weight_decay=a.weight_decay,
                  ema_decay=a.ema_decay, p_uncond=a.pct_zeros, grad_accum=a.grad_accum, device=a.device, seed=a.seed,
                  num_workers=a.num_workers, cbs=cbs, mixed_precision=not a.no_mixed_precision)
@@ -159,6 +160,9 @@ def main(argv=None):
                    device=str(tr.device), machine=f"{platform.platform()}, {torch.get_num_threads()} threads",
                    command=' '.join(sys.argv), **evaluate(tr, cfg, a))
     atomic_write_text(out / 'metrics.json', json.dumps(metrics, indent=2))
+    if wandb_cb:
+        tr.log({k: v for k, v in metrics.items() if isinstance(v, (int, float))})
+        wandb_cb.finish()
     print(json.dumps(metrics, indent=2))
     return metrics
 

@@ -168,7 +168,7 @@ class EveryCB(Callback):
         if self.at_end and (not self.every or tr.step % self.every): self.fn(tr)
 
 class WandbCB(Callback):
-    "Log the loss to Weights & Biases (offline with WANDB_MODE=offline); `trainer.log_images` also goes there"
+    "Log the loss to Weights & Biases (offline with WANDB_MODE=offline); `trainer.log` also goes there; call `finish` at the end"
     def __init__(self, project: str, config: dict | None = None, run_dir: str | None = None, **kw):
         self.project, self.config, self.dir, self.kw = project, config, run_dir, kw
     def before_fit(self, tr):
@@ -179,7 +179,9 @@ class WandbCB(Callback):
     def log(self, d: dict, step: int): self.run.log({k: (self.wandb.Image(v) if isinstance(v, (str, Path)) else v)
                                                      for k, v in d.items()}, step=step)
     def after_step(self, tr, loss): self.log({'loss': loss, 'lr': tr.opt.param_groups[0]['lr']}, tr.step)
-    def after_fit(self, tr): self.run.finish()
+    def finish(self):
+        "End the W&B run (after any final grids and metrics have been logged)"
+        self.run.finish()
 
 # %% ../nbs/04_training.ipynb #4fe1ec49
 def label_cond(batch: dict): return batch['label']
