@@ -21,12 +21,8 @@ from cclddg.sample import Pipeline, sample
 def _ints(s): return tuple(int(v) for v in s.split(','))
 def _bools(s): return tuple(v.strip().lower() in ('1', 'true', 't', 'yes', 'y') for v in s.split(','))
 
-class Parser(argparse.ArgumentParser):
-    "ArgumentParser whose errors are one line on stderr and exit code 2"
-    def error(self, message): print(f"error: {message}", file=sys.stderr); sys.exit(2)
-
-def get_parser() -> argparse.ArgumentParser:
-    p = Parser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+def get_parser() -> ArgumentParser:
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     a = p.add_argument
     a('--dataset', default='digits', help='digits, shapes, folder:PATH or wds:URL_OR_PATTERN')
     a('--model', default='ddpm', help='ddpm (ddgan arrives with the cclddg model notebooks)')

@@ -6,15 +6,15 @@ Docs: https://cclddg.github.io/cclddg/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #73daa9f1
 from __future__ import annotations
-import os, sys, random, tempfile, functools
+import argparse, os, sys, random, tempfile, functools
 from contextlib import nullcontext, contextmanager
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['exists', 'default', 'CclddgError', 'check', 'cli_errors', 'get_device', 'autocast', 'seed_everything', 'in_test',
-           'atomic_path', 'atomic_write_text']
+__all__ = ['exists', 'default', 'CclddgError', 'check', 'cli_errors', 'ArgumentParser', 'get_device', 'autocast',
+           'seed_everything', 'in_test', 'atomic_path', 'atomic_write_text']
 
 # %% ../nbs/00_core.ipynb #ad88c225
 def exists(x):
@@ -44,6 +44,11 @@ def cli_errors(f):
             print(f"error: {e}", file=sys.stderr)
             sys.exit(2)
     return _inner
+
+# %% ../nbs/00_core.ipynb #d2229d69
+class ArgumentParser(argparse.ArgumentParser):
+    "An `argparse.ArgumentParser` whose errors are one line on stderr and exit code 2"
+    def error(self, message): print(f"error: {message}", file=sys.stderr); sys.exit(2)
 
 # %% ../nbs/00_core.ipynb #c8f4a6a9
 def get_device(device: str | torch.device | None = None) -> torch.device:

@@ -7,7 +7,7 @@ Docs: https://cclddg.github.io/cclddg/sample.html.md"""
 
 # %% ../nbs/06_sample.ipynb #f572f17b
 from __future__ import annotations
-import argparse, sys
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -72,12 +72,8 @@ def sample(pipe: Pipeline, labels, n_per_label: int = 1, steps: int = 50, cfg: f
 Pipeline.sample = sample
 
 # %% ../nbs/06_sample.ipynb #8721dffd
-class _Parser(argparse.ArgumentParser):
-    "An ArgumentParser whose errors are one line on stderr and exit code 2"
-    def error(self, message): print(f"error: {message}", file=sys.stderr); sys.exit(2)
-
-def sample_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog='cclddg-sample', description='Sample images from a trained cclddg checkpoint.')
+def sample_parser() -> ArgumentParser:
+    p = ArgumentParser(prog='cclddg-sample', description='Sample images from a trained cclddg checkpoint.')
     p.add_argument('--ckpt', required=True, help='checkpoint directory or run directory (uses its latest checkpoint)')
     p.add_argument('--labels', type=int, nargs='+', help='class labels to sample (class-conditional models)')
     p.add_argument('--prompts', nargs='+', help='text prompts (text-conditional models)')
