@@ -2,6 +2,8 @@
 
 Modules:
 
+- `cclddg.autoencoder`: A small KL autoencoder trained from scratch (Gaussian posterior, reconstruction + KL, optional LPIPS and patch discriminator), the latent scale factor computed from data, and one `LatentAE` encode/decode interface shared with pretrained Stable Diffusion VAEs from diffusers.
+- `cclddg.ddgan`: A DDGAN (Xiao, Kreis & Vahdat, ICLR 2022): each of a few large reverse steps is an implicit conditional GAN whose generator predicts $x_0$ from $(x_t, z, t, c)$; real pairs come from the forward chain, fake ones from the Gaussian posterior given $x_t$; non-saturating logistic loss, R1 on the less noisy sample, EMA, guidance and exact resume.
 - `cclddg.sample`: `load_pipeline` rebuilds a trained model from its checkpoint; `Pipeline.sample` draws class- (or prompt-) conditional images with DDIM or DDPM and classifier-free guidance; `cclddg-sample` does it from the command line.
 - `cclddg.training`: `Trainer` runs the diffusion training loop with callbacks (progress bar, logging, W&B, sample grids, checkpoints); checkpoints are safetensors weights + a JSON config + optimizer/EMA/RNG state, written atomically, and resuming is exact.
 - `cclddg.unet`: One network signature for everything, `model(x, t, c, z, drop_cond)`: a UNet with a sinusoidal time embedding, FiLM modulation in every residual block, self-attention, cross-attention to the condition at the bottleneck, a learned null condition for classifier-free guidance, and a DDGAN-style latent `z` injected by adaptive group norm."""
