@@ -8,16 +8,15 @@ Docs: https://cclddg.github.io/cclddg/ddgan.html.md"""
 
 # %% ../nbs/10_ddgan.ipynb #54c5e411
 from __future__ import annotations
-import json, os, shutil, time
+import time
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from einops import rearrange, reduce, repeat
-from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from .core import *
 from .diffusion import GaussianDiffusion
 from .unet import UNet, timestep_embedding
-from .training import EMA, BatchStream, label_cond, find_checkpoint, load_config, load_weights, load_state
+from .training import EMA, BatchStream, label_cond, save_checkpoint, find_checkpoint, load_config, load_weights, load_state
 
 # %% auto #0
 __all__ = ['q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss', 'g_loss',
@@ -268,10 +267,6 @@ def _fit(self: DDGANTrainer, n_steps: int, max_minutes: float | None = None):
 DDGANTrainer._train_step, DDGANTrainer.fit = _train_step, _fit
 
 # %% ../nbs/10_ddgan.ipynb #8a1f61a6
-def _cpu_sd(m: nn.Module) -> dict:
-    "The state dict of `m` as contiguous CPU tensors (for safetensors)"
-    return {k: v.detach().contiguous().cpu() for k, v in m.state_dict().items()}
-
 def _ddgan_config(self: DDGANTrainer) -> dict:
     "Everything needed to rebuild G, D and the diffusion"
     return dict(kind='ddgan', G=self.G.config, D=self.D.config,
@@ -283,17 +278,9 @@ def _trainer_state(self: DDGANTrainer) -> dict:
             'gen': self.gen.get_state(), 'consumed': self.stream.consumed}
 
 def _save(self: DDGANTrainer, run_dir, keep: int = 2) -> Path:
-    "Write checkpoint `step` atomically under `run_dir/checkpoints`, point `latest` at it, keep the newest `keep`"
-    root = Path(run_dir) / 'checkpoints'; root.mkdir(parents=True, exist_ok=True)
-    final, tmp = root / f'step_{self.step:07d}', root / f'.tmp_step_{self.step:07d}_{os.getpid()}'
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
-    for name, m in (('model', self.G), ('ema', self.ema.model), ('disc', self.D)): save_file(_cpu_sd(m), str(tmp / f'{name}.safetensors'))
-    (tmp / 'config.json').write_text(json.dumps({**_ddgan_config(self), 'step': self.step}, indent=2))
-    torch.save(_trainer_state(self), tmp / 'state.pt')
-    if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final); atomic_write_text(root / 'latest', final.name + '\n')
-    for old in sorted(p for p in root.glob('step_*') if p != final)[:-keep + 1 or None]: shutil.rmtree(old)
-    return final
+    "Write checkpoint `step` atomically under `run_dir/checkpoints` (G, its EMA and D), point `latest` at it"
+    return save_checkpoint(run_dir, self.step, self.G, _ddgan_config(self), self.ema, _trainer_state(self), keep,
+                           extra={'disc': self.D})
 
 def _resume(self: DDGANTrainer, ckpt) -> DDGANTrainer:
     "Restore G, its EMA, D, both optimisers, the generator and the data position from a checkpoint"

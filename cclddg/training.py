@@ -79,7 +79,7 @@ class BatchStream:
 def _state_dict(model): return {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
 
 def save_checkpoint(run_dir: str | Path, step: int, model: nn.Module, config: dict, ema: EMA | None = None,
-                    state: dict | None = None, keep: int = 2) -> Path:
+                    state: dict | None = None, keep: int = 2, extra: dict | None = None) -> Path:
     "Write checkpoint `step` atomically under `run_dir/checkpoints`, point `latest` at it, keep the newest `keep`"
     root = Path(run_dir) / 'checkpoints'
     root.mkdir(parents=True, exist_ok=True)
@@ -88,6 +88,7 @@ def save_checkpoint(run_dir: str | Path, step: int, model: nn.Module, config: di
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
     save_file(_state_dict(model), str(tmp / 'model.safetensors'))
     if exists(ema): save_file(_state_dict(ema.model), str(tmp / 'ema.safetensors'))
+    for name, m in default(extra, {}).items(): save_file(_state_dict(m), str(tmp / f'{name}.safetensors'))  # e.g. a discriminator
     (tmp / 'config.json').write_text(json.dumps({**config, 'step': step}, indent=2))
     torch.save(default(state, {}), tmp / 'state.pt')
     if final.exists(): shutil.rmtree(final)
