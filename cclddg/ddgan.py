@@ -15,8 +15,9 @@ from einops import rearrange, reduce, repeat
 from tqdm.auto import tqdm
 from .core import *
 from .diffusion import GaussianDiffusion
-from .unet import UNet, timestep_embedding
-from .training import EMA, BatchStream, label_cond, save_checkpoint, find_checkpoint, load_config, load_weights, load_state
+from .unet import UNet, SelfAttention, timestep_embedding
+from .training import (EMA, BaseTrainer, ProgressCB, label_cond, find_checkpoint, load_config, load_weights,
+                              broadcast_parameters, average_gradients, mean_over_processes)
 
 # %% auto #0
 __all__ = ['q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss', 'g_loss',
@@ -79,19 +80,23 @@ class DownBlock(nn.Module):
 class Discriminator(nn.Module):
     "D(x_{t-1}, x_t, t, c) -> logits [B]: is x_{t-1} a real denoising of x_t? (projection conditioning, no sigmoid)"
     def __init__(self, in_ch: int, ch: int = 32, ch_mults=(1, 2, 2), n_classes: int = 0, cond_dim: int = 0,
-                 d_emb: int | None = None, mbstd_group: int = 4):
+                 d_emb: int | None = None, mbstd_group: int = 4, is_attn=None):
         super().__init__()
         ch_mults = [int(m) for m in ch_mults]
         check(in_ch >= 1 and ch >= 1 and len(ch_mults) >= 1 and all(m > 0 for m in ch_mults),
               f"in_ch, ch and ch_mults must be positive, got in_ch={in_ch}, ch={ch}, ch_mults={ch_mults}")
         check(n_classes >= 0 and cond_dim >= 0 and not (n_classes and cond_dim), "give either n_classes or cond_dim (>= 0), not both")
         d = default(d_emb, 4 * ch)
-        self.config = dict(in_ch=in_ch, ch=ch, ch_mults=ch_mults, n_classes=n_classes, cond_dim=cond_dim, d_emb=d, mbstd_group=mbstd_group)
+        is_attn = [bool(a) for a in default(is_attn, [False] * len(ch_mults))]
+        check(len(is_attn) == len(ch_mults), f"is_attn has {len(is_attn)} entries but ch_mults has {len(ch_mults)}")
+        self.config = dict(in_ch=in_ch, ch=ch, ch_mults=ch_mults, n_classes=n_classes, cond_dim=cond_dim, d_emb=d,
+                           mbstd_group=mbstd_group, is_attn=is_attn)
         self.in_ch, self.ch, self.n_classes, self.cond_dim, self.mbstd_group = in_ch, ch, n_classes, cond_dim, mbstd_group
         self.t_mlp = nn.Sequential(nn.Linear(ch, d), nn.LeakyReLU(0.2), nn.Linear(d, d), nn.LeakyReLU(0.2))
         self.conv_in = nn.Conv2d(2 * in_ch, ch, 3, padding=1)
         cs = [ch] + [ch * m for m in ch_mults]
         self.blocks = nn.ModuleList([DownBlock(a, b, d) for a, b in zip(cs[:-1], cs[1:])])
+        self.attn = nn.ModuleList([SelfAttention(b, n_heads=1) if a else nn.Identity() for b, a in zip(cs[1:], is_attn)])
         self.conv_out, self.linear = nn.Conv2d(cs[-1] + 1, cs[-1], 3, padding=1), nn.Linear(cs[-1], 1)
         self.embed = nn.Embedding(n_classes, cs[-1]) if n_classes else nn.Linear(cond_dim, cs[-1]) if cond_dim else None
         self.null = nn.Parameter(torch.zeros(cs[-1])) if exists(self.embed) else None
@@ -124,7 +129,7 @@ def _d_forward(self: Discriminator, x_prev: torch.Tensor, x_t: torch.Tensor, t, 
     B = x_t.shape[0]
     emb = self.t_mlp(timestep_embedding(_steps(t, x_t), self.ch))
     h = self.conv_in(torch.cat([x_prev, x_t], dim=1))
-    for blk in self.blocks: h = blk(h, emb)
+    for blk, attn in zip(self.blocks, self.attn): h = attn(blk(h, emb))
     h = F.leaky_relu(self.conv_out(minibatch_std(h, self.mbstd_group)), 0.2)
     phi = reduce(h, 'b c x y -> b c', 'sum')
     out = self.linear(phi)[:, 0]
@@ -177,30 +182,39 @@ def ddgan_sample(G: nn.Module, diff: GaussianDiffusion, shape, c=None, cfg: floa
     return (x, torch.stack(traj)) if return_traj else x
 
 # %% ../nbs/10_ddgan.ipynb #195c8a61
-class DDGANTrainer:
+class DDGANTrainer(BaseTrainer):
     "Train a DDGAN generator `G` (a UNet with z_dim > 0) against `D` on batches of `ds`, with EMA, guidance dropout and exact resume"
     def __init__(self, G: UNet, D: Discriminator, diff: GaussianDiffusion, ds, batch_size: int = 64, lr_g: float = 1.6e-4,
                  lr_d: float = 1.25e-4, betas=(0.5, 0.9), r1_gamma: float = 0.02, lazy_reg: int = 1, ema_decay: float = 0.999,
                  p_uncond: float = 0.1, tanh: bool = True, cond_fn=label_cond, device=None, seed: int = 0,
-                 num_workers: int = 0, mixed_precision: bool = True, progress: bool = True):
+                 num_workers: int = 0, mixed_precision: bool = True, progress: bool = True, cbs=(), grad_accum: int = 1,
+                 weight_decay: float = 0., recon_weight: float = 0., batch_fn=None, dist=None):
         check(getattr(G, 'z_dim', 0) > 0, "the generator must be a UNet with z_dim > 0 (it takes a latent z)")
         check(lr_g > 0 and lr_d > 0, f"learning rates must be positive, got lr_g={lr_g}, lr_d={lr_d}")
         check(0 <= p_uncond < 1, f"p_uncond must be in [0, 1), got {p_uncond}")
         check(r1_gamma >= 0 and lazy_reg >= 1, f"need r1_gamma >= 0 and lazy_reg >= 1, got {r1_gamma}, {lazy_reg}")
+        check(grad_accum >= 1 and weight_decay >= 0 and recon_weight >= 0,
+              f"need grad_accum >= 1, weight_decay >= 0 and recon_weight >= 0, got {grad_accum}, {weight_decay}, {recon_weight}")
         check(bool(G.conditional) == bool(D.conditional), "G and D must both be conditional or both unconditional")
-        self.device = get_device(device)
-        self.G, self.D, self.diff = G.to(self.device), D.to(self.device), diff.to(self.device)
-        self.opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=tuple(betas))
-        self.opt_d = torch.optim.Adam(D.parameters(), lr=lr_d, betas=tuple(betas))
-        self.ema, self.stream = EMA(G, ema_decay), BatchStream(ds, batch_size, seed=seed, num_workers=num_workers)
-        self.gen = torch.Generator(self.device).manual_seed(seed)
+        if progress and not any(isinstance(cb, ProgressCB) for cb in cbs): cbs = [*cbs, ProgressCB()]
+        self._setup(ds, batch_size, seed, num_workers, cbs, device, dist, mixed_precision)
+        self.G, self.D = broadcast_parameters(G.to(self.device)), broadcast_parameters(D.to(self.device))
+        self.diff = diff.to(self.device)
+        self.opt_g = torch.optim.AdamW(G.parameters(), lr=lr_g, betas=tuple(betas), weight_decay=weight_decay)
+        self.opt_d = torch.optim.AdamW(D.parameters(), lr=lr_d, betas=tuple(betas), weight_decay=weight_decay)
+        self.ema = EMA(G, ema_decay)
         self.hp = dict(batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=list(betas), r1_gamma=r1_gamma, lazy_reg=lazy_reg,
-                       ema_decay=ema_decay, p_uncond=p_uncond, tanh=tanh, seed=seed)
+                       ema_decay=ema_decay, p_uncond=p_uncond, tanh=tanh, seed=seed, grad_accum=grad_accum,
+                       weight_decay=weight_decay, recon_weight=recon_weight)
         self.r1_gamma, self.lazy_reg, self.p_uncond, self.tanh = r1_gamma, lazy_reg, p_uncond, tanh
-        self.cond_fn, self.mixed_precision, self.progress = cond_fn, mixed_precision, progress
-        self.step, self.history = 0, []
+        self.grad_accum, self.recon_weight, self.cond_fn, self.batch_fn = grad_accum, recon_weight, cond_fn, batch_fn
 
-# %% ../nbs/10_ddgan.ipynb #41a1035c
+    @property
+    def model(self) -> UNet: return self.G
+    def networks(self) -> dict: return {'model': self.G, 'ema': self.ema.model, 'disc': self.D}
+    def optim_state(self) -> dict: return {'opt_g': self.opt_g.state_dict(), 'opt_d': self.opt_d.state_dict()}
+    def load_optim_state(self, s: dict): self.opt_g.load_state_dict(s['opt_g']); self.opt_d.load_state_dict(s['opt_d'])
+
 def _draw(self: DDGANTrainer, x0: torch.Tensor):
     "Steps t, a real pair (x_{t-1}, x_t) and latents z for a batch, from the trainer's generator"
     t = torch.randint(0, self.diff.T, (x0.shape[0],), generator=self.gen, device=self.device)
@@ -208,96 +222,80 @@ def _draw(self: DDGANTrainer, x0: torch.Tensor):
     return t, x_prev, xt, torch.randn(x0.shape[0], self.G.z_dim, generator=self.gen, device=self.device)
 
 def _fake(self: DDGANTrainer, xt, t, z, c, drop):
-    "The fake x'_{t-1}: the posterior given x_t and G's x0'"
+    "The fake x'_{t-1} (the posterior given x_t and G's x0') and x0' itself"
     x0 = x0_prime(self.G, xt, t, z, c, drop, self.tanh)
-    return posterior_sample(self.diff, x0, xt, t, self.gen)
+    return posterior_sample(self.diff, x0, xt, t, self.gen), x0
 
-def _d_step(self: DDGANTrainer, x0, c, drop) -> dict:
-    "One discriminator update (with R1 every `lazy_reg` steps)"
+def _d_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
+    "Discriminator loss on one micro-batch (plus R1 every `lazy_reg` steps, weighted by `lazy_reg`)"
     t, x_prev, xt, z = self._draw(x0)
-    self.D.requires_grad_(True); self.opt_d.zero_grad(set_to_none=True)
     with autocast(self.device, self.mixed_precision):
-        with torch.no_grad(): fake = self._fake(xt, t, z, c, drop)
+        with torch.no_grad(): fake, _ = self._fake(xt, t, z, c, drop)
         loss = d_loss(self.D(x_prev, xt, t, c, drop), self.D(fake, xt, t, c, drop))
     r1 = torch.zeros((), device=self.device)
     if self.r1_gamma > 0 and self.step % self.lazy_reg == 0:
         r1 = r1_penalty(self.D, x_prev, xt, t, c, drop, self.r1_gamma)
-    (loss + self.lazy_reg * r1).backward(); self.opt_d.step()
-    return dict(loss_d=loss.item(), r1=r1.item())
+    return loss, r1
 
-def _g_step(self: DDGANTrainer, x0, c, drop) -> dict:
-    "One generator update through the frozen discriminator, then the EMA update"
+def _g_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
+    "Generator loss on one micro-batch through the frozen D (plus `recon_weight` * ||x0' - x0||^2 if asked)"
     t, _, xt, z = self._draw(x0)
-    self.D.requires_grad_(False); self.opt_g.zero_grad(set_to_none=True)
     with autocast(self.device, self.mixed_precision):
-        loss = g_loss(self.D(self._fake(xt, t, z, c, drop), xt, t, c, drop))
-    loss.backward(); self.opt_g.step(); self.ema.update(self.G)
-    return dict(loss_g=loss.item())
+        fake, x0p = self._fake(xt, t, z, c, drop)
+        loss = g_loss(self.D(fake, xt, t, c, drop))
+    rec = ((x0p.float() - x0.float()) ** 2).mean() if self.recon_weight > 0 else torch.zeros((), device=self.device)
+    return loss, rec
 
-DDGANTrainer._draw, DDGANTrainer._fake, DDGANTrainer._d_step, DDGANTrainer._g_step = _draw, _fake, _d_step, _g_step
+def _batches_for(self: DDGANTrainer, batches) -> list:
+    "`grad_accum` micro-batches (x0, c, drop) for this iteration; D and G steps use the same ones"
+    out = []
+    for _ in range(self.grad_accum):
+        batch = next(batches)
+        x0, c = self.batch_fn(batch, self.gen) if exists(self.batch_fn) else (batch['image'], self.cond_fn(batch) if self.G.conditional else None)
+        x0 = x0.to(self.device)
+        if torch.is_tensor(c): c = c.to(self.device)
+        drop = torch.rand(x0.shape[0], generator=self.gen, device=self.device) < self.p_uncond if exists(c) else None
+        out.append((x0, c, drop))
+    return out
 
-# %% ../nbs/10_ddgan.ipynb #32062e2d
-def _train_step(self: DDGANTrainer, batches) -> dict:
-    "One iteration: a D step then a G step on the next batch; raises `CclddgError` on a non-finite loss"
+DDGANTrainer._draw, DDGANTrainer._fake, DDGANTrainer._d_loss, DDGANTrainer._g_loss = _draw, _fake, _d_loss, _g_loss
+DDGANTrainer._batches_for = _batches_for
+
+def _train_step(self: DDGANTrainer, batches) -> float:
+    "One iteration: a D step then a G step (each over `grad_accum` micro-batches, gradients averaged over processes)"
     self.G.train(); self.D.train()
-    batch = next(batches)
-    x0 = batch['image'].to(self.device)
-    c = self.cond_fn(batch) if self.G.conditional else None
-    if torch.is_tensor(c): c = c.to(self.device)
-    drop = torch.rand(x0.shape[0], generator=self.gen, device=self.device) < self.p_uncond if exists(c) else None
-    logs = {**self._d_step(x0, c, drop), **self._g_step(x0, c, drop)}
-    bad = [k for k, v in logs.items() if not torch.isfinite(torch.tensor(v))]
-    if bad: raise CclddgError(f"{bad[0]} became {logs[bad[0]]} at step {self.step + 1}; lower the learning rates or raise r1_gamma")
+    mbs, n, logs = self._batches_for(batches), self.grad_accum, dict(loss_d=0., r1=0., loss_g=0., recon=0.)
+    self.D.requires_grad_(True); self.opt_d.zero_grad(set_to_none=True)
+    for x0, c, drop in mbs:
+        loss, r1 = self._d_loss(x0, c, drop)
+        ((loss + self.lazy_reg * r1) / n).backward()
+        logs['loss_d'] += loss.item() / n; logs['r1'] += r1.item() / n
+    average_gradients(self.D.parameters()); self.opt_d.step()
+    self.D.requires_grad_(False); self.opt_g.zero_grad(set_to_none=True)
+    for x0, c, drop in mbs:
+        loss, rec = self._g_loss(x0, c, drop)
+        ((loss + self.recon_weight * rec) / n).backward()
+        logs['loss_g'] += loss.item() / n; logs['recon'] += rec.item() / n
+    if self.world > 1: logs = {k: mean_over_processes(v) for k, v in logs.items()}
+    self.check_finite(**logs)
+    average_gradients(self.G.parameters()); self.opt_g.step(); self.ema.update(self.G)
     self.step += 1
-    return logs
+    self.logs = logs
+    return logs['loss_g']
 
-def _fit(self: DDGANTrainer, n_steps: int, max_minutes: float | None = None):
-    "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
-    check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
-    t0, batches = time.time(), iter(self.stream)
-    pbar = tqdm(total=n_steps, initial=self.step, desc='ddgan', disable=not self.progress, dynamic_ncols=True)
-    while self.step < n_steps:
-        logs = self._train_step(batches)
-        self.history.append({'step': self.step, **logs})
-        pbar.update(1); pbar.set_postfix(d=f"{logs['loss_d']:.3f}", g=f"{logs['loss_g']:.3f}")
-        if exists(max_minutes) and time.time() - t0 > 60 * max_minutes: break
-    pbar.close()
-    return self
+DDGANTrainer.train_step = _train_step
 
-DDGANTrainer._train_step, DDGANTrainer.fit = _train_step, _fit
-
-# %% ../nbs/10_ddgan.ipynb #8a1f61a6
 def _ddgan_config(self: DDGANTrainer) -> dict:
     "Everything needed to rebuild G, D and the diffusion"
     return dict(kind='ddgan', G=self.G.config, D=self.D.config,
-                diffusion=dict(T=self.diff.T, schedule=self.diff.schedule, target=self.diff.target), **self.hp)
+                diffusion=self.diff.config, **self.hp)
 
-def _trainer_state(self: DDGANTrainer) -> dict:
-    "Optimisers, step, EMA count, generator state and data position (tensors and numbers only)"
-    return {'step': self.step, 'opt_g': self.opt_g.state_dict(), 'opt_d': self.opt_d.state_dict(), 'ema_n': self.ema.n,
-            'gen': self.gen.get_state(), 'consumed': self.stream.consumed}
-
-def _save(self: DDGANTrainer, run_dir, keep: int = 2) -> Path:
+def _save(self: DDGANTrainer, run_dir, config: dict | None = None, keep: int = 2) -> Path | None:
     "Write checkpoint `step` atomically under `run_dir/checkpoints` (G, its EMA and D), point `latest` at it"
-    return save_checkpoint(run_dir, self.step, self.G, _ddgan_config(self), self.ema, _trainer_state(self), keep,
-                           extra={'disc': self.D})
+    return BaseTrainer.save(self, run_dir, {**_ddgan_config(self), **default(config, {})}, keep)
 
-def _resume(self: DDGANTrainer, ckpt) -> DDGANTrainer:
-    "Restore G, its EMA, D, both optimisers, the generator and the data position from a checkpoint"
-    ck = find_checkpoint(ckpt)
-    for name, m in (('model', self.G), ('ema', self.ema.model), ('disc', self.D)): load_weights(m, ck / f'{name}.safetensors')
-    s = load_state(ck)
-    try:
-        self.opt_g.load_state_dict(s['opt_g']); self.opt_d.load_state_dict(s['opt_d'])
-        self.step, self.ema.n, self.stream.consumed = s['step'], s['ema_n'], s['consumed']
-        self.gen.set_state(s['gen'])
-    except (KeyError, ValueError, RuntimeError) as e:
-        raise CclddgError(f"checkpoint state '{ck / 'state.pt'}' does not match this DDGAN trainer: {e}") from None
-    return self
+DDGANTrainer.save = _save
 
-DDGANTrainer.save, DDGANTrainer.resume = _save, _resume
-
-# %% ../nbs/10_ddgan.ipynb #f5c9eb62
 def load_ddgan(ckpt, ema: bool = True, device=None):
     "(G, diff) rebuilt from a DDGAN checkpoint, G holding the EMA weights (or the raw ones if `ema=False`)"
     cfg = load_config(ckpt)

@@ -88,8 +88,14 @@ class GaussianDiffusion(nn.Module):
         check(target in TARGETS, f"unknown prediction target '{target}': expected one of {', '.join(TARGETS)}")
         check(min_snr_gamma is None or min_snr_gamma > 0, f"min_snr_gamma must be positive, got {min_snr_gamma}")
         self.T, self.schedule, self.target, self.min_snr_gamma = T, schedule, target, min_snr_gamma
+        self.schedule_kw = dict(schedule_kw)
         for k, v in diffusion_buffers(get_betas(schedule, T, **schedule_kw)).items():
             self.register_buffer(k, v.float(), persistent=False)
+
+    @property
+    def config(self) -> dict:
+        "JSON-serialisable arguments: `GaussianDiffusion(**d.config)` rebuilds `d`"
+        return dict(T=self.T, schedule=self.schedule, target=self.target, min_snr_gamma=self.min_snr_gamma, **self.schedule_kw)
 
     def extra_repr(self): return f"T={self.T}, schedule='{self.schedule}', target='{self.target}'"
 

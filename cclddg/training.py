@@ -18,7 +18,9 @@ from .core import *
 
 # %% auto #0
 __all__ = ['EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config', 'load_weights', 'load_state', 'Callback',
-           'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'label_cond', 'Trainer']
+           'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size', 'broadcast_parameters',
+           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'label_cond', 'BaseTrainer',
+           'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -46,20 +48,24 @@ def _epoch_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[
     return [perm[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
 
 class BatchStream:
-    "Endless, seeded, resumable stream of collated batches from a data set"
-    def __init__(self, ds, batch_size: int, seed: int = 0, num_workers: int = 0, consumed: int = 0):
+    "Endless, seeded, resumable stream of collated batches; with `world` processes, rank `rank` takes its slice of each global batch"
+    def __init__(self, ds, batch_size: int, seed: int = 0, num_workers: int = 0, consumed: int = 0, rank: int = 0, world: int = 1):
         check(batch_size > 0, f"batch size must be positive, got {batch_size}")
-        self.ds, self.bs, self.seed, self.nw, self.consumed = ds, batch_size, seed, num_workers, consumed
+        check(0 <= rank < world, f"rank {rank} is not in [0, {world})")
+        self.ds, self.bs, self.seed, self.nw, self.consumed, self.rank, self.world = ds, batch_size, seed, num_workers, consumed, rank, world
         self.iterable = isinstance(ds, IterableDataset)
         if not self.iterable:
-            check(len(ds) >= batch_size, f"the data set has {len(ds)} items, fewer than one batch of {batch_size}")
-            self.per_epoch = len(ds) // batch_size
+            g = batch_size * world
+            check(len(ds) >= g, f"the data set has {len(ds)} items, fewer than one batch of {batch_size}" +
+                  (f" on each of {world} processes" if world > 1 else ''))
+            self.per_epoch = len(ds) // g
 
     def __iter__(self):
         if self.iterable: yield from self._iter_iterable(); return
+        lo, hi = self.rank * self.bs, (self.rank + 1) * self.bs
         while True:
             epoch, skip = divmod(self.consumed, self.per_epoch)
-            batches = _epoch_batches(len(self.ds), self.bs, self.seed, epoch)[skip:]
+            batches = [b[lo:hi] for b in _epoch_batches(len(self.ds), self.bs * self.world, self.seed, epoch)[skip:]]
             # the loader's own generator keeps it from drawing on the global RNG (which dropout uses)
             gen = torch.Generator().manual_seed(self.seed * 100_003 + epoch)
             for b in DataLoader(self.ds, batch_sampler=batches, num_workers=self.nw, generator=gen):
@@ -67,9 +73,10 @@ class BatchStream:
                 yield b
 
     def _iter_iterable(self):
+        # webdataset shards are split between processes by the data set itself (`wds.split_by_node`)
         while True:
             n0 = self.consumed
-            gen = torch.Generator().manual_seed(self.seed * 100_003 + self.consumed)
+            gen = torch.Generator().manual_seed(self.seed * 100_003 + self.consumed + 7919 * self.rank)
             for b in DataLoader(self.ds, batch_size=self.bs, num_workers=self.nw, drop_last=True, generator=gen):
                 self.consumed += 1
                 yield b
@@ -147,12 +154,13 @@ class Callback:
     def after_fit(self, trainer): pass
 
 class ProgressCB(Callback):
-    "A tqdm progress bar with the smoothed loss"
+    "A tqdm progress bar with the smoothed losses (every number in `trainer.logs` except the learning rate)"
     order = -1
-    def before_fit(self, tr): self.pbar, self.avg = tqdm(total=tr.n_steps, initial=tr.step, desc='train', dynamic_ncols=True), None
+    def before_fit(self, tr): self.pbar, self.avg = tqdm(total=tr.n_steps, initial=tr.step, desc='train', dynamic_ncols=True), {}
     def after_step(self, tr, loss):
-        self.avg = loss if self.avg is None else 0.98 * self.avg + 0.02 * loss
-        self.pbar.update(1); self.pbar.set_postfix(loss=f'{self.avg:.4f}')
+        for k, v in (tr.logs or {'loss': loss}).items():
+            if k != 'lr': self.avg[k] = v if k not in self.avg else 0.98 * self.avg[k] + 0.02 * v
+        self.pbar.update(1); self.pbar.set_postfix({k: f'{v:.4f}' for k, v in self.avg.items()})
     def after_fit(self, tr): self.pbar.close()
 
 class HistoryCB(Callback):
@@ -169,7 +177,7 @@ class EveryCB(Callback):
         if self.at_end and (not self.every or tr.step % self.every): self.fn(tr)
 
 class WandbCB(Callback):
-    "Log the loss to Weights & Biases (offline with WANDB_MODE=offline); `trainer.log` also goes there; call `finish` at the end"
+    "Log the losses (`trainer.logs`) to Weights & Biases (offline with WANDB_MODE=offline); `trainer.log` also goes there; call `finish` at the end"
     def __init__(self, project: str, config: dict | None = None, run_dir: str | None = None, **kw):
         self.project, self.config, self.dir, self.kw = project, config, run_dir, kw
     def before_fit(self, tr):
@@ -179,39 +187,168 @@ class WandbCB(Callback):
         tr.loggers.append(self.log)
     def log(self, d: dict, step: int): self.run.log({k: (self.wandb.Image(v) if isinstance(v, (str, Path)) else v)
                                                      for k, v in d.items()}, step=step)
-    def after_step(self, tr, loss): self.log({'loss': loss, 'lr': tr.opt.param_groups[0]['lr']}, tr.step)
+    def after_step(self, tr, loss): self.log(dict(tr.logs or {'loss': loss}), tr.step)
     def finish(self):
         "End the W&B run (after any final grids and metrics have been logged)"
         self.run.finish()
 
 # %% ../nbs/04_training.ipynb #4fe1ec49
+def process_state(cpu: bool = False):
+    "accelerate's `PartialState`: rank, world size and device of this process (joins torchrun's process group if launched by it)"
+    from accelerate import PartialState
+    return PartialState(cpu=cpu)
+
+def world_size() -> int:
+    "Number of processes in the default process group (1 when not distributed)"
+    d = torch.distributed
+    return d.get_world_size() if d.is_available() and d.is_initialized() else 1
+
+def broadcast_parameters(module: nn.Module):
+    "Copy rank 0's parameters and buffers to every process (a no-op in a single process)"
+    if world_size() == 1: return module
+    for t in list(module.parameters()) + list(module.buffers()): torch.distributed.broadcast(t.data, 0)
+    return module
+
+def average_gradients(params):
+    "Average the `.grad` of `params` over all processes with one flat all-reduce (a no-op in a single process)"
+    W = world_size()
+    if W == 1: return
+    params = [p for p in params if p.requires_grad]
+    flat = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten().float() for p in params])
+    torch.distributed.all_reduce(flat)
+    for p, g in zip(params, (flat / W).split([p.numel() for p in params])): p.grad = g.view_as(p).to(p.dtype)
+
+def all_gather_list(obj) -> list:
+    "Every process's `obj` (tensors or numbers), in rank order ([obj] in a single process)"
+    if world_size() == 1: return [obj]
+    out = [None] * world_size()
+    torch.distributed.all_gather_object(out, obj)
+    return out
+
+def mean_over_processes(x: float) -> float:
+    "The mean of a number over all processes"
+    return sum(all_gather_list(float(x))) / world_size()
+
+def barrier():
+    "Wait for every process (a no-op in a single process)"
+    if world_size() > 1: torch.distributed.barrier()
+
+# %% ../nbs/04_training.ipynb #96c52c53
 def label_cond(batch: dict): return batch['label']
 
-class Trainer:
+def _rng_state(device):
+    s = {'torch': torch.get_rng_state()}
+    if device.type == 'cuda': s['cuda'] = torch.cuda.get_rng_state(device)
+    return s
+
+def _set_rng_state(s, device):
+    torch.set_rng_state(s['torch'])
+    if device.type == 'cuda' and 'cuda' in s: torch.cuda.set_rng_state(s['cuda'], device)
+
+class BaseTrainer:
+    "Shared machinery: processes, data stream, generator, callbacks, the fit loop, logging, save and exact resume"
+    def _setup(self, ds, batch_size: int, seed: int, num_workers: int, cbs, device, dist, mixed_precision: bool):
+        self.dist = dist
+        self.rank, self.world = (dist.process_index, dist.num_processes) if exists(dist) else (0, 1)
+        self.is_main = self.rank == 0
+        self.device = get_device(dist.device if exists(dist) else device)
+        self.stream = BatchStream(ds, batch_size, seed=seed, num_workers=num_workers, rank=self.rank, world=self.world)
+        self.gen = torch.Generator(self.device).manual_seed(seed + 7919 * self.rank)
+        self.cbs = sorted(cbs, key=lambda c: c.order)
+        self.step, self.n_steps, self.history, self.records, self.loggers, self.logs = 0, 0, [], [], [], {}
+        self.mixed_precision = mixed_precision
+
+    def train_step(self, batches) -> float: raise NotImplementedError
+    def networks(self) -> dict: raise NotImplementedError
+    def optim_state(self) -> dict: raise NotImplementedError
+    def load_optim_state(self, s: dict): raise NotImplementedError
+
+    def check_finite(self, **losses):
+        "Stop with one clear line if a loss is NaN or infinite (on any process)"
+        bad = [k for k, v in losses.items() if not math.isfinite(v)]
+        if bad: raise CclddgError(f"the {bad[0]} became {losses[bad[0]]} at step {self.step + 1}; lower the learning rate "
+                                  "(checkpoints written so far are untouched)")
+
+    def fit(self, n_steps: int, max_minutes: float | None = None):
+        "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
+        check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
+        self.n_steps, t0, batches = n_steps, time.time(), iter(self.stream)
+        for cb in self.cbs: cb.before_fit(self)
+        try:
+            while self.step < n_steps:
+                loss = self.train_step(batches)
+                self.records.append({'step': self.step, **self.logs})
+                for cb in self.cbs: cb.after_step(self, loss)
+                out_of_time = exists(max_minutes) and time.time() - t0 > 60 * max_minutes
+                if self.world > 1: out_of_time = max(all_gather_list(out_of_time))   # all processes stop together
+                if out_of_time: break
+        finally:
+            for cb in self.cbs: cb.after_fit(self)
+        return self
+
+    def log(self, d: dict):
+        "Send `d` (numbers, or paths of images) to every logger callback"
+        for f in self.loggers: f(d, self.step)
+
+    def save(self, run_dir, config: dict, keep: int = 2) -> Path | None:
+        "Checkpoint the trainer into `run_dir` (see `save_checkpoint`); in a multi-process run only rank 0 writes"
+        nets = self.networks()
+        state = {'step': self.step, 'consumed': self.stream.consumed, 'ema_n': self.ema.n, **self.optim_state(),
+                 'gen': all_gather_list(self.gen.get_state()), 'rng': all_gather_list(_rng_state(self.device))}
+        path = None
+        if self.is_main:
+            path = save_checkpoint(run_dir, self.step, nets.pop('model'), {**config, 'world': self.world}, self.ema, state, keep,
+                                   extra={k: v for k, v in nets.items() if k != 'ema'})
+        barrier()
+        return path
+
+    def resume(self, ckpt):
+        "Restore weights, EMA, optimisers, RNG and data position from a checkpoint (or a run's latest one)"
+        ck = find_checkpoint(ckpt)
+        for name, m in self.networks().items(): load_weights(m, ck / f'{name}.safetensors')
+        s = load_state(ck)
+        try:
+            self.load_optim_state(s)
+            self.step, self.ema.n, self.stream.consumed = s['step'], s['ema_n'], s['consumed']
+            gens, rngs = s['gen'], s['rng']
+            if len(gens) != self.world:
+                warnings.warn(f"'{ck}' was written by {len(gens)} process(es), this run has {self.world}: "
+                              "training continues, but not bit-for-bit as the original run would have")
+            self.gen.set_state(gens[self.rank % len(gens)]); _set_rng_state(rngs[self.rank % len(rngs)], self.device)
+        except (KeyError, ValueError, RuntimeError, TypeError) as e:
+            raise CclddgError(f"checkpoint state '{ck / 'state.pt'}' does not match this trainer: {e}") from None
+        return self
+
+# %% ../nbs/04_training.ipynb #8b68f7f3
+class Trainer(BaseTrainer):
     "Train `model` with `diffusion.loss` on batches of `ds`, with EMA, guidance dropout, callbacks and exact resume"
     def __init__(self, model: nn.Module, diffusion: nn.Module, ds, batch_size: int = 128, lr: float = 2e-4,
                  weight_decay: float = 0., ema_decay: float = 0.999, p_uncond: float = 0.1, grad_accum: int = 1,
                  max_grad_norm: float | None = 1.0, warmup_steps: int = 100, cond_fn=label_cond, device=None,
-                 seed: int = 0, num_workers: int = 0, cbs=(), mixed_precision: bool = True):
+                 seed: int = 0, num_workers: int = 0, cbs=(), mixed_precision: bool = True, batch_fn=None, dist=None):
         check(lr > 0, f"learning rate must be positive, got {lr}")
         check(grad_accum >= 1, f"grad_accum must be >= 1, got {grad_accum}")
         check(0 <= p_uncond < 1, f"p_uncond must be in [0, 1), got {p_uncond}")
-        self.device = get_device(device)
-        self.model, self.diffusion = model.to(self.device), diffusion.to(self.device)
+        self._setup(ds, batch_size, seed, num_workers, cbs, device, dist, mixed_precision)
+        self.model, self.diffusion = broadcast_parameters(model.to(self.device)), diffusion.to(self.device)
         self.opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: min(1., (s + 1) / max(1, warmup_steps)))
         self.ema = EMA(model, ema_decay)
-        self.stream = BatchStream(ds, batch_size, seed=seed, num_workers=num_workers)
-        self.gen = torch.Generator(self.device).manual_seed(seed)
-        self.cbs = sorted(cbs, key=lambda c: c.order)
-        self.step, self.n_steps, self.history, self.loggers = 0, 0, [], []
         self.p_uncond, self.grad_accum, self.max_grad_norm = p_uncond, grad_accum, max_grad_norm
-        self.cond_fn, self.mixed_precision = cond_fn, mixed_precision
+        self.cond_fn, self.batch_fn = cond_fn, batch_fn
 
-    def _loss(self, batch) -> torch.Tensor:
-        x0 = batch['image'].to(self.device)
-        c = self.cond_fn(batch)
-        if torch.is_tensor(c): c = c.to(self.device)
+    def networks(self) -> dict: return {'model': self.model, 'ema': self.ema.model}
+    def optim_state(self) -> dict: return {'opt': self.opt.state_dict(), 'sched': self.sched.state_dict()}
+    def load_optim_state(self, s: dict): self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
+
+    def get_batch(self, batches):
+        "(x0, c) of the next batch on the trainer's device"
+        batch = next(batches)
+        x0, c = self.batch_fn(batch, self.gen) if exists(self.batch_fn) else (batch['image'], self.cond_fn(batch))
+        return x0.to(self.device), (c.to(self.device) if torch.is_tensor(c) else c)
+
+    def _loss(self, batches) -> torch.Tensor:
+        x0, c = self.get_batch(batches)
         drop = torch.rand(x0.shape[0], generator=self.gen, device=self.device) < self.p_uncond
         t = torch.randint(0, self.diffusion.T, (x0.shape[0],), generator=self.gen, device=self.device)
         eps = torch.randn(x0.shape, generator=self.gen, device=self.device)
@@ -223,65 +360,14 @@ class Trainer:
         self.model.train(); self.opt.zero_grad(set_to_none=True)
         total = 0.
         for _ in range(self.grad_accum):
-            loss = self._loss(next(batches))
-            if not torch.isfinite(loss):
-                raise CclddgError(f"the loss became {loss.item()} at step {self.step + 1}; "
-                                  "lower the learning rate (checkpoints written so far are untouched)")
+            loss = self._loss(batches)
             (loss / self.grad_accum).backward()
             total += loss.item() / self.grad_accum
+        if self.world > 1: total = mean_over_processes(total)
+        self.check_finite(loss=total)
+        average_gradients(self.model.parameters())
         if self.max_grad_norm: nn.utils.clip_grad_norm_(self.model.parameters(), self.max_grad_norm)
         self.opt.step(); self.sched.step(); self.ema.update(self.model)
         self.step += 1
+        self.logs = {'loss': total, 'lr': self.opt.param_groups[0]['lr']}
         return total
-
-    def fit(self, n_steps: int, max_minutes: float | None = None):
-        "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
-        check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
-        self.n_steps, t0, batches = n_steps, time.time(), iter(self.stream)
-        for cb in self.cbs: cb.before_fit(self)
-        try:
-            while self.step < n_steps:
-                loss = self.train_step(batches)
-                for cb in self.cbs: cb.after_step(self, loss)
-                if exists(max_minutes) and time.time() - t0 > 60 * max_minutes: break
-        finally:
-            for cb in self.cbs: cb.after_fit(self)
-        return self
-
-    def log(self, d: dict):
-        "Send `d` (numbers, or paths of images) to every logger callback"
-        for f in self.loggers: f(d, self.step)
-
-# %% ../nbs/04_training.ipynb #96c52c53
-def _rng_state(device):
-    s = {'torch': torch.get_rng_state()}
-    if device.type == 'cuda': s['cuda'] = torch.cuda.get_rng_state(device)
-    return s
-
-def _set_rng_state(s, device):
-    torch.set_rng_state(s['torch'])
-    if device.type == 'cuda' and 'cuda' in s: torch.cuda.set_rng_state(s['cuda'], device)
-
-@torch.no_grad()
-def _trainer_state(self: Trainer) -> dict:
-    return {'step': self.step, 'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'ema_n': self.ema.n,
-            'gen': self.gen.get_state(), 'rng': _rng_state(self.device), 'consumed': self.stream.consumed}
-
-def _save(self: Trainer, run_dir, config: dict, keep: int = 2) -> Path:
-    "Checkpoint the trainer into `run_dir` (see `save_checkpoint`)"
-    return save_checkpoint(run_dir, self.step, self.model, config, self.ema, _trainer_state(self), keep)
-
-def _resume(self: Trainer, ckpt) -> Trainer:
-    "Restore weights, EMA, optimiser, RNG and data position from a checkpoint (or a run's latest one)"
-    ck = find_checkpoint(ckpt)
-    load_weights(self.model, ck / 'model.safetensors'); load_weights(self.ema.model, ck / 'ema.safetensors')
-    s = load_state(ck)
-    try:
-        self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
-        self.step, self.ema.n, self.stream.consumed = s['step'], s['ema_n'], s['consumed']
-        self.gen.set_state(s['gen']); _set_rng_state(s['rng'], self.device)
-    except (KeyError, ValueError, RuntimeError) as e:
-        raise CclddgError(f"checkpoint state '{ck / 'state.pt'}' does not match this trainer: {e}") from None
-    return self
-
-Trainer.save, Trainer.resume = _save, _resume
