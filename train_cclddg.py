@@ -3,161 +3,390 @@
 # then run `python tools/export_script.py`.
 
 
-"""Train a conditional diffusion model with cclddg on one CPU or GPU.
+"""Train a cclddg model: a conditional DDPM, or a denoising diffusion GAN in pixel or latent space conditioned on
+classes or on CLOOB/CLIP embeddings of images and captions. One CPU, one GPU, or many through torchrun/accelerate.
 
-Example: python train_cclddg.py --dataset digits --model ddpm --max_minutes 5 --out runs/digits"""
+Examples:
+  python train_cclddg.py --dataset digits --model ddpm --max_minutes 5 --out runs/digits
+  python train_cclddg.py --dataset shapes --model ddgan --latent train --embedder tiny --max_minutes 8 --out runs/shapes
+  torchrun --nproc_per_node 8 train_cclddg.py --dataset wds:'shards/{000..099}.tar' --model ddgan \\
+      --latent pretrained:stabilityai/sd-vae-ft-mse --embedder open_clip:ViT-B-32/laion2b_s34b_b79k --img_size 256"""
 from __future__ import annotations
-import argparse, json, platform, sys, time
+import argparse, json, os, platform, sys, time
 from pathlib import Path
 import torch
+from torch.utils.data import IterableDataset
 from cclddg.core import *
 from cclddg.data import get_dataset, save_grid
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
-from cclddg.training import Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config
-from cclddg.sample import Pipeline, sample
+from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
+                             process_state, barrier)
+from cclddg.ddgan import Discriminator, DDGANTrainer
 
 
 def _ints(s): return tuple(int(v) for v in s.split(','))
 def _bools(s): return tuple(v.strip().lower() in ('1', 'true', 't', 'yes', 'y') for v in s.split(','))
 
 def get_parser() -> ArgumentParser:
-    p = ArgumentParser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    a = p.add_argument
-    a('--dataset', default='digits', help='digits, shapes, folder:PATH or wds:URL_OR_PATTERN')
-    a('--model', default='ddpm', help='ddpm (ddgan arrives with the cclddg model notebooks)')
-    a('--out', default=None, help='run directory (default: runs/DATASET_MODEL)')
-    a('--resume', default=None, help='continue a run from its directory or from a checkpoint directory')
-    a('--n_batches', type=int, default=20000, help='training steps (optimiser updates)')
-    a('--max_minutes', type=float, default=None, help='stop after this many minutes of training')
-    a('--batch_size', type=int, default=128)
-    a('--grad_accum', type=int, default=1, help='micro-batches per optimiser step')
-    a('--img_size', type=int, default=None, help='image size (default: the data set\'s own)')
-    a('--lr_gen', type=float, default=1e-3, help='learning rate of the denoising network')
-    a('--weight_decay', type=float, default=0.)
-    a('--ema_decay', type=float, default=0.999)
-    a('--n_channels_unet', type=int, default=32, help='base channels of the UNet')
-    a('--ch_mults', type=_ints, default=(1, 2, 2), help='channel multipliers per resolution, e.g. 1,2,2')
-    a('--is_attn', type=_bools, default=(False, True, True), help='self-attention per resolution, e.g. 0,1,1')
-    a('--n_res', type=int, default=1, help='residual blocks per resolution')
-    a('--dropout', type=float, default=0.)
-    a('--n_steps', type=int, default=1000, help='diffusion steps T')
-    a('--schedule', default='cosine', help='beta schedule: linear, cosine or vp')
-    a('--target', default='eps', help='what the network predicts: eps, x0 or v')
-    a('--pct_zeros', type=float, default=0.1, help='share of samples trained with the null condition (for guidance)')
-    a('--cfg_min', type=float, default=1., help='smallest guidance scale in the sample grids')
-    a('--cfg_max', type=float, default=3., help='largest guidance scale in the sample grids')
-    a('--cfg', type=float, default=2., help='guidance scale for the evaluation samples')
-    a('--sample_steps', type=int, default=50, help='DDIM steps for grids and evaluation')
-    a('--n_examples', type=int, default=4, help='rows (guidance scales) in the sample grids')
-    a('--eval_samples', type=int, default=500, help='samples for the final metrics (0: skip)')
-    a('--log_images_every', type=int, default=0, help='write a sample grid every N steps (0: only at the end)')
-    a('--save_models_every', type=int, default=500, help='write a checkpoint every N steps (and always at the end)')
-    a('--wandb_project', default=None, help='log to this W&B project (WANDB_MODE=offline works without network)')
-    a('--num_workers', type=int, default=0, help='data loader worker processes')
-    a('--seed', type=int, default=0)
-    a('--device', default=None, help='cpu, cuda, cuda:1 or mps (default: the best available)')
-    a('--no_mixed_precision', action='store_true', help='disable bf16 autocast on the GPU')
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = p.add_argument_group('run').add_argument
+    g('--dataset', default='digits', help='digits, shapes, folder:PATH or wds:URL_OR_PATTERN (default: digits)')
+    g('--model', default=None, help='ddpm or ddgan (default: ddpm; a resumed run keeps its own)')
+    g('--out', default=None, help='run directory (default: runs/DATASET_MODEL)')
+    g('--resume', default=None, help='continue a run from its directory or from a checkpoint directory')
+    g('--n_batches', type=int, default=20000, help='training steps (optimiser updates) (default: 20000)')
+    g('--max_minutes', type=float, default=None, help='stop training the main model after this many minutes')
+    g('--batch_size', type=int, default=None, help='batch size per process (default: 128 ddpm, 64 ddgan)')
+    g('--grad_accum', type=int, default=1, help='micro-batches per optimiser step (default: 1)')
+    g('--img_size', type=int, default=None, help="image size (default: the data set's own)")
+    g('--n_train', type=int, default=None, help='number of procedural training scenes (shapes only; default: 20000)')
+    g('--seed', type=int, default=0)
+    g('--device', default=None, help='cpu, cuda, cuda:1 or mps (default: the best available; torchrun: one GPU per process)')
+    g('--no_mixed_precision', action='store_true', help='disable bf16 autocast on the GPU')
+    g('--num_workers', type=int, default=0, help='data loader worker processes (default: 0)')
+    o = p.add_argument_group('optimisation').add_argument
+    o('--lr_gen', type=float, default=None, help='learning rate of the denoiser / generator (default: 1e-3 ddpm, 5e-4 ddgan)')
+    o('--lr_disc', type=float, default=5e-4, help='learning rate of the discriminator (ddgan) (default: 5e-4)')
+    o('--weight_decay', type=float, default=0., help='AdamW weight decay (default: 0)')
+    o('--ema_decay', type=float, default=0.999, help='EMA decay of the sampling weights (default: 0.999)')
+    o('--r1_gamma', type=float, default=0.1, help='R1 penalty weight on real x_{t-1} (ddgan) (default: 0.1)')
+    o('--lazy_reg', type=int, default=4, help='apply R1 every N steps (ddgan) (default: 4)')
+    o('--recon_loss_scale', type=float, default=0., help="weight of ||x0' - x0||^2 in the generator loss (ddgan) (default: 0)")
+    n = p.add_argument_group('networks').add_argument
+    n('--n_channels_unet', type=int, default=32, help='base channels of the UNet / generator (default: 32)')
+    n('--ch_mults', type=_ints, default=None, help='UNet channel multipliers per resolution, e.g. 1,2,2 (default: 1,2,2; latent 1,2)')
+    n('--is_attn', type=_bools, default=None, help='UNet self-attention per resolution, e.g. 0,1,1 (default: 0,1,1; latent 0,1)')
+    n('--n_res', type=int, default=1, help='residual blocks per resolution (default: 1)')
+    n('--dropout', type=float, default=0.)
+    n('--z_dim', type=int, default=32, help='size of the generator latent z (ddgan) (default: 32)')
+    n('--n_z_channels', type=int, default=64, help='width of the mapping MLP that injects z (ddgan) (default: 64)')
+    n('--n_channels_disc', type=int, default=32, help='base channels of the discriminator (ddgan) (default: 32)')
+    n('--ch_mults_disc', type=_ints, default=None, help='discriminator channel multipliers (default: 1,2,2; latent 1,2)')
+    n('--is_attn_disc', type=_bools, default=None, help='discriminator self-attention per block (default: none)')
+    d = p.add_argument_group('diffusion').add_argument
+    d('--n_steps', type=int, default=None, help='diffusion steps T (default: 1000 ddpm, 4 ddgan)')
+    d('--schedule', default=None, help='beta schedule: linear, cosine or vp (default: cosine ddpm, vp ddgan)')
+    d('--beta_min', type=float, default=None, help='smallest beta: vp beta_min (default 0.1) or linear beta_1 (default 1e-4)')
+    d('--beta_max', type=float, default=None, help='largest beta: vp beta_max (default 20) or linear beta_T (default 0.02)')
+    d('--target', default='eps', help='what the ddpm network predicts: eps, x0 or v (the ddgan always predicts x0)')
+    c = p.add_argument_group('conditioning and latents').add_argument
+    c('--embedder', default='none', help='none (class labels), tiny (train one here), tiny:DIR or open_clip:MODEL/PRETRAINED')
+    c('--embedder_steps', type=int, default=800, help='training steps of a --embedder tiny (default: 800)')
+    c('--embedder_loss', default='cloob', help='loss of a --embedder tiny: cloob or clip (default: cloob)')
+    c('--pct_text', type=float, default=0.5, help='share of samples conditioned on the caption embedding, not the image one (default: 0.5)')
+    c('--pct_zeros', type=float, default=0.1, help='share of samples trained with the null condition (for guidance) (default: 0.1)')
+    c('--latent', default='none', help='none (pixels), train (a KL autoencoder, here), DIR, or pretrained:HUB_REPO[/SUBFOLDER]')
+    c('--ae_steps', type=int, default=600, help='training steps of a --latent train autoencoder (default: 600)')
+    c('--latent_channels', type=int, default=4, help='latent channels of a --latent train autoencoder (default: 4)')
+    s = p.add_argument_group('samples, evaluation and logging').add_argument
+    s('--prompts_file', default=None, help='text file, one prompt per line, for the sample grids and the W&B prompts table')
+    s('--cfg_min', type=float, default=1., help='smallest guidance scale in the sample grids (default: 1)')
+    s('--cfg_max', type=float, default=3., help='largest guidance scale in the sample grids (default: 3)')
+    s('--n_examples', type=int, default=3, help='rows (guidance scales) in the sample grids (default: 3)')
+    s('--cfg', type=float, default=None, help='guidance scale of the evaluation samples (default: 2 ddpm, 1 ddgan)')
+    s('--sample_steps', type=int, default=50, help='DDIM steps for ddpm grids and evaluation (default: 50)')
+    s('--eval_samples', type=int, default=500, help='samples for the final metrics (0: skip) (default: 500)')
+    s('--log_images_every', type=int, default=0, help='write a sample grid every N steps (0: only at the end)')
+    s('--save_models_every', type=int, default=500, help='write a checkpoint every N steps, and always at the end (default: 500)')
+    s('--wandb_project', default=None, help='log to this W&B project (WANDB_MODE=offline works without network)')
     return p
 
-MODELS = ('ddpm',)
+MODELS = ('ddpm', 'ddgan')
+
+def resolve_defaults(a):
+    "Fill the model-dependent defaults (None) in place"
+    lat = a.latent != 'none'
+    a.model = default(a.model, 'ddpm')
+    ddgan = a.model == 'ddgan'
+    a.batch_size = default(a.batch_size, 64 if ddgan else 128)
+    a.lr_gen = default(a.lr_gen, 5e-4 if ddgan else 1e-3)
+    a.ch_mults = default(a.ch_mults, (1, 2) if lat else (1, 2, 2))
+    a.is_attn = default(a.is_attn, (False, True) if lat else (False, True, True))
+    a.ch_mults_disc = default(a.ch_mults_disc, (1, 2) if lat else (1, 2, 2))
+    a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
+    a.n_steps = default(a.n_steps, 4 if ddgan else 1000)
+    a.schedule = default(a.schedule, 'vp' if ddgan else 'cosine')
+    a.cfg = default(a.cfg, 1. if ddgan else 2.)
+    return a
 
 def check_args(a):
     "Reject bad values with one clear line"
     check(a.model in MODELS, f"unknown model '{a.model}': expected one of {', '.join(MODELS)}")
-    for k in ('n_batches', 'batch_size', 'grad_accum', 'n_channels_unet', 'n_res', 'n_steps', 'sample_steps', 'n_examples'):
+    for k in ('n_batches', 'batch_size', 'grad_accum', 'n_channels_unet', 'n_res', 'n_steps', 'sample_steps', 'n_examples',
+              'z_dim', 'n_z_channels', 'n_channels_disc', 'lazy_reg', 'embedder_steps', 'ae_steps', 'latent_channels'):
         check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
-    check(a.lr_gen > 0, f"--lr_gen: the learning rate must be positive, got {a.lr_gen}")
-    for k in ('eval_samples', 'log_images_every', 'save_models_every', 'weight_decay', 'num_workers'):
+    for k in ('lr_gen', 'lr_disc'): check(getattr(a, k) > 0, f"--{k}: the learning rate must be positive, got {getattr(a, k)}")
+    for k in ('eval_samples', 'log_images_every', 'save_models_every', 'weight_decay', 'num_workers', 'r1_gamma', 'recon_loss_scale'):
         check(getattr(a, k) >= 0, f"--{k} must not be negative, got {getattr(a, k)}")
     check(a.max_minutes is None or a.max_minutes > 0, f"--max_minutes must be positive, got {a.max_minutes}")
     check(a.img_size is None or a.img_size >= 8, f"--img_size must be at least 8, got {a.img_size}")
+    check(a.n_train is None or (a.n_train > 0 and a.dataset == 'shapes'), "--n_train must be positive and needs --dataset shapes")
     check(0 <= a.pct_zeros < 1, f"--pct_zeros must be in [0, 1), got {a.pct_zeros}")
+    check(0 <= a.pct_text <= 1, f"--pct_text must be in [0, 1], got {a.pct_text}")
+    check(0 <= a.ema_decay < 1, f"--ema_decay must be in [0, 1), got {a.ema_decay}")
+    check(a.cfg_min <= a.cfg_max, f"--cfg_min ({a.cfg_min}) must not exceed --cfg_max ({a.cfg_max})")
     check(len(a.ch_mults) == len(a.is_attn), f"--ch_mults has {len(a.ch_mults)} entries but --is_attn has {len(a.is_attn)}")
+    check(len(a.ch_mults_disc) == len(a.is_attn_disc),
+          f"--ch_mults_disc has {len(a.ch_mults_disc)} entries but --is_attn_disc has {len(a.is_attn_disc)}")
+    check(a.schedule in ('linear', 'cosine', 'vp'), f"unknown schedule '{a.schedule}': expected linear, cosine or vp")
+    check(a.schedule != 'cosine' or (a.beta_min is None and a.beta_max is None),
+          "--beta_min/--beta_max set the linear or vp schedule; the cosine schedule has no betas to set")
+    check(a.target in ('eps', 'x0', 'v'), f"unknown target '{a.target}': expected eps, x0 or v")
+    check(a.embedder == 'none' or a.embedder == 'tiny' or a.embedder.startswith(('tiny:', 'open_clip:')),
+          f"unknown embedder '{a.embedder}': expected none, tiny, tiny:DIR or open_clip:MODEL/PRETRAINED")
+    check(a.embedder_loss in ('cloob', 'clip'), f"unknown --embedder_loss '{a.embedder_loss}': expected cloob or clip")
+    check(a.embedder != 'tiny' or a.dataset == 'shapes',
+          "--embedder tiny trains on shapes captions; for other data pass open_clip:MODEL/PRETRAINED (or tiny:DIR)")
+    check(a.latent in ('none', 'train') or a.latent.startswith('pretrained:') or a.resume or Path(a.latent).expanduser().is_dir(),
+          f"--latent '{a.latent}': expected none, train, pretrained:OWNER/REPO[/SUBFOLDER] or an existing autoencoder directory")
+    check(a.prompts_file is None or Path(a.prompts_file).is_file(), f"--prompts_file '{a.prompts_file}' does not exist")
 
-
-def run_config(a, ds) -> dict:
-    "The JSON config stored with every checkpoint"
-    unet = dict(in_ch=ds.channels, ch=a.n_channels_unet, ch_mults=list(a.ch_mults), is_attn=list(a.is_attn),
-                n_res=a.n_res, dropout=a.dropout, n_classes=ds.n_classes)
-    return dict(model=a.model, unet=unet, diffusion=dict(T=a.n_steps, schedule=a.schedule, target=a.target),
-                data=dict(name=a.dataset, img_size=ds.img_size, channels=ds.channels, n_classes=ds.n_classes,
-                          class_names=list(ds.class_names)),
-                train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()})
 
 def prepare_out(a) -> Path:
     "The run directory, refusing to overwrite an earlier run unless it is being resumed"
-    out = Path(a.out or f"runs/{a.dataset.split(':')[0]}_{a.model}")
+    out = Path(a.out or f"runs/{a.dataset.split(':')[0]}_{a.model or 'ddpm'}")
     has_run = (out / 'checkpoints' / 'latest').exists()
     if a.resume is None:
         check(not has_run, f"'{out}' already holds a run: pass --resume {out} to continue it, or choose another --out")
     else: find_checkpoint(a.resume)  # fails early with a clear message
-    out.mkdir(parents=True, exist_ok=True)
     return out
 
+def read_prompts(a, ds) -> list:
+    "Prompts for grids and tables: --prompts_file, else a fixed set for shapes, else captions of the data"
+    if a.prompts_file:
+        prompts = [l.strip() for l in Path(a.prompts_file).read_text().splitlines() if l.strip()]
+        check(prompts, f"--prompts_file '{a.prompts_file}' holds no prompts")
+        return prompts
+    if a.dataset == 'shapes':
+        return ['a red circle', 'a large blue square at the top left', 'a green triangle', 'a small yellow cross at the bottom right',
+                'a magenta circle and a cyan square']
+    return [] if isinstance(ds, IterableDataset) else [ds[i]['caption'] for i in range(min(6, len(ds)))]
 
-def pipeline(tr: Trainer, cfg: dict) -> Pipeline:
-    return Pipeline(tr.ema.model.eval(), tr.diffusion, cfg, tr.device)
+def timed(f, *args, **kw):
+    t0 = time.time(); r = f(*args, **kw)
+    return r, time.time() - t0
 
-def write_grid(tr: Trainer, cfg: dict, a, path: Path):
-    "Sample a grid: rows are guidance scales, columns classes"
-    pipe, n_cls = pipeline(tr, cfg), max(1, min(10, cfg['unet']['n_classes']))
+def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict):
+    "(autoencoder or None, its path for the config): train one or fetch a pretrained VAE into `out` (rank 0), or load a directory"
+    from cclddg.autoencoder import train_autoencoder, load_autoencoder, load_pretrained_vae
+    if a.latent == 'none': return None, None
+    if a.latent != 'train' and not a.latent.startswith('pretrained:'):
+        path = Path(a.latent).expanduser().resolve()
+        return load_autoencoder(path, device=a.device), str(path)
+    path = out / 'autoencoder'
+    if is_main and not (path / 'config.json').exists():
+        if a.latent == 'train':
+            check(not isinstance(ds, IterableDataset), "--latent train needs a map-style data set; train the autoencoder "
+                  "separately (cclddg.autoencoder.train_autoencoder) and pass its directory")
+            ae, info['ae_seconds'] = timed(train_autoencoder, ds, steps=a.ae_steps, latent_channels=a.latent_channels,
+                                          device=a.device, seed=a.seed)
+            ae.save(path)
+        else:   # pretrained:OWNER/REPO or pretrained:OWNER/REPO/SUBFOLDER (e.g. a Stable Diffusion repo's vae/)
+            parts = a.latent[len('pretrained:'):].split('/')
+            check(len(parts) >= 2, f"--latent '{a.latent}': expected pretrained:OWNER/REPO[/SUBFOLDER]")
+            load_pretrained_vae('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu').save(path)
+    barrier()
+    return load_autoencoder(path, device=a.device), 'autoencoder'
+
+def prepare_embedder(a, out: Path, is_main: bool, info: dict):
+    "(embedder or None, its spec for the config): train a tiny one (rank 0), load a saved one, or an open_clip model"
+    from cclddg.embedders import train_tiny_embedder, save_embedder, get_embedder
+    if a.embedder == 'none': return None, None
+    if a.embedder == 'tiny':
+        path = out / 'embedder'
+        if is_main and not (path / 'config.json').exists():
+            emb, info['embedder_seconds'] = timed(train_tiny_embedder, steps=a.embedder_steps, loss=a.embedder_loss,
+                                                  device=a.device, seed=a.seed)
+            save_embedder(emb, path)
+        barrier()
+        return get_embedder(f'tiny:{path}', a.device), 'tiny:embedder'
+    if a.embedder.startswith('tiny:'): a.embedder = f"tiny:{Path(a.embedder[5:]).resolve()}"
+    return get_embedder(a.embedder, a.device), a.embedder
+
+def resolve_spec(spec: str | None, run_dir: Path) -> str | None:
+    "A config path/spec with paths relative to the run directory made absolute"
+    if spec is None: return None
+    if spec.startswith('tiny:'): return f"tiny:{(run_dir / spec[5:]).resolve()}"
+    if spec.startswith('open_clip:'): return spec
+    return str((run_dir / spec).resolve())
+
+def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
+    "The JSON config stored with every checkpoint (the schema `load_cclddg` reads)"
+    cond = dict(cond_dim=emb.dim) if emb is not None else dict(n_classes=ds.n_classes)
+    unet = dict(in_ch=data.channels, ch=a.n_channels_unet, ch_mults=list(a.ch_mults), is_attn=list(a.is_attn),
+                n_res=a.n_res, dropout=a.dropout, **cond)
+    if a.model == 'ddgan': unet.update(z_dim=a.z_dim, z_emb=a.n_z_channels)
+    kw = {} if a.beta_min is None else {('beta_min' if a.schedule == 'vp' else 'beta_1'): a.beta_min}
+    if a.beta_max is not None: kw[('beta_max' if a.schedule == 'vp' else 'beta_T')] = a.beta_max
+    diffusion = dict(T=a.n_steps, schedule=a.schedule, target='x0' if a.model == 'ddgan' else a.target, **kw)
+    disc = dict(in_ch=data.channels, ch=a.n_channels_disc, ch_mults=list(a.ch_mults_disc), is_attn=list(a.is_attn_disc), **cond)
+    return dict(model=a.model, unet=unet, disc=disc if a.model == 'ddgan' else None, diffusion=diffusion,
+                data=dict(name=a.dataset, img_size=ds.img_size, channels=ds.channels, n_classes=ds.n_classes,
+                          class_names=list(ds.class_names)),
+                latent=latent_spec, embedder=emb_spec, tanh=latent_spec is None, prompts=prompts,
+                train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()})
+
+
+def pipeline(tr, cfg: dict, ae, emb):
+    from cclddg.cclddg import CclddgPipeline
+    return CclddgPipeline(tr.ema.model.eval(), tr.diffusion if hasattr(tr, 'diffusion') else tr.diff, cfg, tr.device, ae, emb)
+
+def grid_columns(cfg: dict) -> list:
+    "What the grid's columns are conditioned on: prompts (text models) or class ids"
+    if cfg['embedder']: return cfg['prompts'] or []
+    return list(range(min(10, cfg['unet'].get('n_classes', 0)) or 8))   # unconditional: 8 samples per row
+
+def write_grid(tr, cfg: dict, a, ae, emb, path: Path, wandb_cb=None) -> dict:
+    "Sample the prompts x guidance-scale grid into `path` (and a prompts table to W&B); returns what it logged"
+    pipe, cols = pipeline(tr, cfg, ae, emb), grid_columns(cfg)
     scales = torch.linspace(a.cfg_min, a.cfg_max, a.n_examples).tolist()
-    rows = [sample(pipe, torch.arange(n_cls), 1, a.sample_steps, s, seed=a.seed, progress=False)[0] for s in scales]
-    save_grid(torch.cat(rows) * 2 - 1, path, nrow=n_cls)
+    steps = a.sample_steps if cfg['model'] == 'ddpm' else None
+    if cfg['embedder'] and cols: x = pipe.prompt_grid(cols, scales, seed=a.seed)
+    else:
+        c = torch.tensor(cols) if cfg['unet'].get('n_classes') else None
+        x = torch.cat([pipe.generate(c, cfg=s, steps=steps, seed=a.seed, n=len(cols)) for s in scales])
+    save_grid(x * 2 - 1, path, nrow=len(cols))
+    atomic_write_text(path.with_suffix('.json'), json.dumps({'columns': cols, 'rows_cfg': scales}, indent=1))
     tr.log({'samples': str(path)})
+    if wandb_cb is not None and cfg['embedder']:
+        import wandb
+        table = wandb.Table(columns=['prompt', 'cfg', 'image'])
+        for i, img in enumerate(x): table.add_data(cols[i % len(cols)], scales[i // len(cols)], wandb.Image(img.permute(1, 2, 0).numpy()))
+        tr.log({'prompts': table})
+    return {'grid': str(path)}
 
-def evaluate(tr: Trainer, cfg: dict, a) -> dict:
-    "Metrics of `--eval_samples` generated images (digits: conditional accuracy and feature Fréchet distance)"
-    if a.eval_samples == 0 or cfg['data']['name'] != 'digits': return {}
-    from cclddg.evaluation import evaluate_digits_samples
-    n_per = max(1, a.eval_samples // 10)
+@torch.no_grad()
+def write_reconstructions(ae, ds, a, path: Path, tr=None) -> float:
+    "Real images (top row) over their reconstructions (bottom row); returns the mean PSNR in dB of 256 test images"
+    from cclddg.autoencoder import psnr
+    dev = get_device(a.device)
+    test = get_dataset(a.dataset, split='test', img_size=ds.img_size, seed=a.seed) if a.dataset in ('digits', 'shapes') else ds
+    x = torch.stack([test[i]['image'] for i in range(min(256, len(test)))]).to(dev)
+    rec = torch.cat([ae.decode(ae.encode(x[i:i + 64])).clamp(-1, 1) for i in range(0, len(x), 64)])
+    save_grid(torch.cat([x[:8], rec[:8]]).cpu(), path, nrow=8)
+    if tr is not None: tr.log({'reconstructions': str(path)})
+    return psnr(x, rec).mean().item()
+
+def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
+    "Final metrics: digits - conditional accuracy and feature Fréchet distance; shapes text models - prompt fidelity"
+    if a.eval_samples == 0: return {}
+    pipe, name = pipeline(tr, cfg, ae, emb), cfg['data']['name']
+    steps = a.sample_steps if cfg['model'] == 'ddpm' else None
+    sampler = f'ddim{a.sample_steps}' if cfg['model'] == 'ddpm' else f"ddgan{cfg['diffusion']['T']}"
     t0 = time.time()
-    x, y = sample(pipeline(tr, cfg), torch.arange(10), n_per, a.sample_steps, a.cfg, seed=a.seed + 1)
-    dt = time.time() - t0
-    m = evaluate_digits_samples(x * 2 - 1, y)
-    return {**{k: float(v) for k, v in m.items()}, 'eval_samples': len(x), 'eval_sampler': f'ddim{a.sample_steps}',
-            'eval_cfg': a.cfg, 'sample_seconds_per_image': dt / len(x)}
+    if name == 'digits' and not cfg['embedder']:
+        from cclddg.evaluation import evaluate_digits_samples
+        y = torch.arange(10).repeat_interleave(max(1, a.eval_samples // 10))
+        x = torch.cat([pipe.generate(y[i:i + 250], cfg=a.cfg, steps=steps, seed=a.seed + 1 + i) for i in range(0, len(y), 250)])
+        dt = time.time() - t0
+        m = {k: float(v) for k, v in evaluate_digits_samples(x * 2 - 1, y).items()}
+    elif name == 'shapes' and cfg['embedder']:
+        from cclddg.data import Shapes
+        from cclddg.evaluation import evaluate_shapes_samples
+        test = Shapes('test', img_size=cfg['data']['img_size'], n=a.eval_samples, seed=a.seed)
+        items = [test[i] for i in range(len(test))]
+        caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
+        x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=a.cfg, seed=a.seed + 1 + i) for i in range(0, len(caps), 250)])
+        dt = time.time() - t0
+        r = evaluate_shapes_samples(x * 2 - 1, attrs)
+        one = attrs[:, 4] < 0
+        m = {'prompt_fidelity': r['prompt_fidelity'],
+             'prompt_fidelity_1_object': evaluate_shapes_samples(x[one] * 2 - 1, attrs[one])['prompt_fidelity'],
+             'prompt_fidelity_2_objects': evaluate_shapes_samples(x[~one] * 2 - 1, attrs[~one])['prompt_fidelity'],
+             'per_attribute': r['per_attribute']}
+    else: return {}
+    return {**m, 'eval_samples': len(x), 'eval_sampler': sampler, 'eval_cfg': a.cfg, 'sample_seconds_per_image': dt / len(x)}
 
 
 @cli_errors
 def main(argv=None):
+    t_start = time.time()
     a = get_parser().parse_args(argv)
-    check_args(a)
-    out = prepare_out(a)
-    seed_everything(a.seed)
+    multi = int(os.environ.get('WORLD_SIZE', '1')) > 1
     if a.resume:
         cfg = load_config(a.resume)
-        check(cfg.get('model') == a.model, f"--resume checkpoint holds a '{cfg.get('model')}' model, not '{a.model}'")
-        a.dataset = cfg['data']['name']
-        cfg['train'].update(n_batches=a.n_batches, max_minutes=a.max_minutes)
-    ds = get_dataset(a.dataset, split='train', img_size=a.img_size or (cfg['data']['img_size'] if a.resume else None), seed=a.seed)
-    if not a.resume: cfg = run_config(a, ds)
-    cfg.pop('step', None)
-    model, diffusion = UNet(**cfg['unet']), GaussianDiffusion(**cfg['diffusion'])
+        check(cfg.get('model') in MODELS and 'unet' in cfg and 'train' in cfg,
+              f"'{find_checkpoint(a.resume) / 'config.json'}' is not a train_cclddg.py checkpoint config")
+        check(a.model in (None, cfg['model']), f"--resume checkpoint holds a '{cfg['model']}' model, not '{a.model}'")
+        keep = {k: getattr(a, k) for k in ('resume', 'out', 'n_batches', 'max_minutes', 'device', 'num_workers',
+                                           'no_mixed_precision', 'wandb_project', 'eval_samples')}
+        a = argparse.Namespace(**{**vars(a), **cfg['train'], **keep})
+        for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
+        a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
+    resolve_defaults(a); check_args(a)
+    out = prepare_out(a)
+    state = process_state(cpu=a.device == 'cpu' or not torch.cuda.is_available()) if multi else None
+    if state is not None: a.device = str(state.device)
+    is_main = state is None or state.is_main_process
+    if is_main: out.mkdir(parents=True, exist_ok=True)
+    seed_everything(a.seed)
+    info = {}
+    img_size = a.img_size or (cfg['data']['img_size'] if a.resume else None)
+    ds = get_dataset(a.dataset, split='train', img_size=img_size, seed=a.seed, **({'n': a.n_train} if a.n_train else {}))
+    if a.resume:
+        ae_spec, emb_spec = cfg.get('latent'), cfg.get('embedder')
+        from cclddg.autoencoder import load_autoencoder
+        from cclddg.embedders import get_embedder
+        ae = load_autoencoder(resolve_spec(ae_spec, out), device=a.device) if ae_spec else None
+        emb = get_embedder(resolve_spec(emb_spec, out), a.device) if emb_spec else None
+    else:
+        ae, ae_spec = prepare_autoencoder(a, ds, out, is_main, info)
+        emb, emb_spec = prepare_embedder(a, out, is_main, info)
+    data, batch_fn = ds, None
+    if ae is not None or emb is not None:
+        from cclddg.cclddg import encode_dataset, embedding_batch_fn, encode_batch_fn
+        if isinstance(ds, IterableDataset): batch_fn = encode_batch_fn(ae, emb, a.pct_text)
+        else:
+            data, info['encode_seconds'] = timed(encode_dataset, ds, ae, emb, device=a.device, progress=is_main)
+            if emb is not None: batch_fn = embedding_batch_fn(a.pct_text)
+    if not a.resume: cfg = run_config(a, ds, data, ae_spec, emb_spec, emb, read_prompts(a, ds))
+    cfg.pop('step', None); cfg.pop('world', None)
+    model = UNet(**cfg['unet'])
     save = lambda tr: tr.save(out, cfg)
-    cbs = [ProgressCB(), HistoryCB(), EveryCB(a.save_models_every, save)]
-    if a.log_images_every: cbs.append(EveryCB(a.log_images_every, lambda tr: write_grid(tr, cfg, a, out / f'samples_step_{tr.step:07d}.png'), at_end=False))
-    wandb_cb = WandbCB(a.wandb_project, config=cfg, run_dir=str(out)) if a.wandb_project else None
-    if wandb_cb: cbs.append(wandb_cb)
-    tr = Trainer(model, diffusion, ds, batch_size=a.batch_size, lr=a.lr_gen, weight_decay=a.weight_decay,
-                 ema_decay=a.ema_decay, p_uncond=a.pct_zeros, grad_accum=a.grad_accum, device=a.device, seed=a.seed,
-                 num_workers=a.num_workers, cbs=cbs, mixed_precision=not a.no_mixed_precision)
+    wandb_cb = WandbCB(a.wandb_project, config=cfg, run_dir=str(out)) if a.wandb_project and is_main else None
+    cbs = [HistoryCB(), EveryCB(a.save_models_every, save)]
+    if is_main:
+        cbs.append(ProgressCB())
+        if a.log_images_every:
+            cbs.append(EveryCB(a.log_images_every, lambda tr: write_grid(tr, cfg, a, ae, emb, out / f'samples_step_{tr.step:07d}.png'), at_end=False))
+        if wandb_cb: cbs.append(wandb_cb)
+    common = dict(batch_size=a.batch_size, grad_accum=a.grad_accum, ema_decay=a.ema_decay, p_uncond=a.pct_zeros,
+                  device=a.device, seed=a.seed, num_workers=a.num_workers, cbs=cbs, mixed_precision=not a.no_mixed_precision,
+                  batch_fn=batch_fn, dist=state, cond_fn=label_cond if cfg['unet'].get('n_classes') else (lambda b: None))
+    if cfg['model'] == 'ddpm':
+        tr = Trainer(model, GaussianDiffusion(**cfg['diffusion']), data, lr=a.lr_gen, weight_decay=a.weight_decay, **common)
+    else:
+        tr = DDGANTrainer(model, Discriminator(**cfg['disc']), GaussianDiffusion(**cfg['diffusion']), data, lr_g=a.lr_gen,
+                          lr_d=a.lr_disc, r1_gamma=a.r1_gamma, lazy_reg=a.lazy_reg, tanh=cfg['tanh'], weight_decay=a.weight_decay,
+                          recon_weight=a.recon_loss_scale, progress=False, **common)
     if a.resume: tr.resume(a.resume)
     start_step, t0 = tr.step, time.time()
-    print(f"training {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M-parameter {a.model} on {a.dataset} "
-          f"({tr.device}) from step {start_step} to {a.n_batches}" + (f" or {a.max_minutes} min" if a.max_minutes else ''))
+    if is_main:
+        print(f"training a {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M-parameter {cfg['model']} on {a.dataset}"
+              f"{' latents' if ae else ''} ({tr.device}, {tr.world} process{'es' if tr.world > 1 else ''}) from step {start_step} "
+              f"to {a.n_batches}" + (f" or {a.max_minutes} min" if a.max_minutes else ''), file=sys.stderr)
     tr.fit(a.n_batches, a.max_minutes)
     train_s = time.time() - t0
-    write_grid(tr, cfg, a, out / 'samples.png')
-    metrics = dict(dataset=a.dataset, model=a.model, steps=tr.step, steps_this_run=tr.step - start_step,
-                   train_seconds=train_s, images_per_second=(tr.step - start_step) * a.batch_size * a.grad_accum / max(train_s, 1e-9),
-                   final_loss=sum(l for _, l in tr.history[-50:]) / max(1, len(tr.history[-50:])),
-                   device=str(tr.device), machine=f"{platform.platform()}, {torch.get_num_threads()} threads",
-                   command=' '.join(sys.argv), **evaluate(tr, cfg, a))
+    if not is_main: return None
+    write_grid(tr, cfg, a, ae, emb, out / 'samples.png', wandb_cb)
+    if ae is not None: info['ae_psnr'] = write_reconstructions(ae, ds, a, out / 'reconstructions.png', tr)
+    if emb is not None and 'embedder_seconds' in info:
+        from cclddg.embedders import evaluate_embedder
+        info['embedder_metrics'] = evaluate_embedder(emb, n=max(100, min(1000, a.eval_samples)))
+    n_imgs = (tr.step - start_step) * a.batch_size * a.grad_accum * tr.world
+    last = [r.get('loss', r.get('loss_g')) for r in tr.records[-50:]]
+    metrics = dict(dataset=a.dataset, model=cfg['model'], latent=bool(ae), embedder=cfg['embedder'], steps=tr.step,
+                   steps_this_run=tr.step - start_step, processes=tr.world, train_seconds=train_s,
+                   images_per_second=n_imgs / max(train_s, 1e-9), final_loss=sum(last) / max(1, len(last)),
+                   **({'final_losses': {k: sum(r[k] for r in tr.records[-50:]) / len(tr.records[-50:]) for k in tr.records[-1]
+                                        if k != 'step'}} if tr.records else {}),
+                   **info, **evaluate(tr, cfg, a, ae, emb), device=str(tr.device),
+                   machine=f"{platform.platform()}, {torch.get_num_threads()} threads",
+                   total_minutes=(time.time() - t_start) / 60, command=' '.join(['python', *sys.argv]))
     atomic_write_text(out / 'metrics.json', json.dumps(metrics, indent=2))
     if wandb_cb:
-        tr.log({k: v for k, v in metrics.items() if isinstance(v, (int, float))})
+        tr.log({k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
         wandb_cb.finish()
     print(json.dumps(metrics, indent=2))
     return metrics

@@ -76,17 +76,25 @@ def sample_parser() -> ArgumentParser:
     p = ArgumentParser(prog='cclddg-sample', description='Sample images from a trained cclddg checkpoint.')
     p.add_argument('--ckpt', required=True, help='checkpoint directory or run directory (uses its latest checkpoint)')
     p.add_argument('--labels', type=int, nargs='+', help='class labels to sample (class-conditional models)')
-    p.add_argument('--prompts', nargs='+', help='text prompts (text-conditional models)')
+    p.add_argument('--prompts', nargs='+', help='text prompts (text-conditional models); too long ones are truncated with a warning')
     p.add_argument('--n_per_label', type=int, default=8, help='images per label or prompt')
     p.add_argument('--out', required=True, help='output .npz file; a .png grid is written beside it')
     p.add_argument('--steps', type=int, default=50, help='sampling steps (DDIM); DDPM uses all of them')
     p.add_argument('--sampler', default='ddim', choices=['ddim', 'ddpm'])
     p.add_argument('--eta', type=float, default=0., help='DDIM eta (0: deterministic)')
-    p.add_argument('--cfg', type=float, default=2., help='classifier-free guidance scale (1: none)')
+    p.add_argument('--cfg', type=float, default=2., help='classifier-free guidance scale (1: none; DDGANs usually want 1)')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1, mps (default: the best available)')
     p.add_argument('--raw', action='store_true', help='use the raw weights instead of the EMA weights')
     return p
+
+def _is_plain_ddpm(cfg: dict) -> bool:
+    "A pixel-space class-conditional DDPM (this notebook's `Pipeline`); everything else goes to `cclddg.cclddg`"
+    return cfg.get('model') == 'ddpm' and not cfg.get('latent') and not cfg.get('embedder')
+
+def _save_npz(out: Path, **arrays):
+    with atomic_path(out) as tmp:
+        with open(tmp, 'wb') as f: np.savez(f, **arrays)
 
 @cli_errors
 def main(argv=None):
@@ -94,11 +102,27 @@ def main(argv=None):
     a = sample_parser().parse_args(argv)
     out = Path(a.out)
     check(out.suffix == '.npz', f"--out must end in .npz, got '{out}'")
-    check(a.prompts is None, "--prompts needs a text-conditional model; text models come with the cclddg model (latent DDGAN)")
-    check(a.labels is not None, "give --labels (this sampler draws class-conditional images)")
-    pipe = load_pipeline(a.ckpt, a.device, use_ema=not a.raw)
-    images, labels = pipe.sample(a.labels, a.n_per_label, a.steps, a.cfg, a.sampler, a.eta, a.seed)
-    with atomic_path(out) as tmp:
-        with open(tmp, 'wb') as f: np.savez(f, images=images.numpy().astype(np.float32), labels=labels.numpy())
-    save_grid(images * 2 - 1, out.with_suffix('.png'), nrow=a.n_per_label)
-    print(f"wrote {len(images)} images to {out} and {out.with_suffix('.png')}")
+    check((a.labels is None) != (a.prompts is None), "give either --labels (class models) or --prompts (text models)")
+    check(a.n_per_label > 0, f"--n_per_label must be positive, got {a.n_per_label}")
+    cfg = load_config(a.ckpt)
+    if _is_plain_ddpm(cfg):
+        check(a.prompts is None, f"'{a.ckpt}' holds a class-conditional model: give --labels, not --prompts")
+        pipe = load_pipeline(a.ckpt, a.device, use_ema=not a.raw)
+        images, labels = pipe.sample(a.labels, a.n_per_label, a.steps, a.cfg, a.sampler, a.eta, a.seed)
+        arrays = dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
+    else:   # DDGANs, latent models and text (embedding) models: the cclddg pipeline (notebook 11)
+        from cclddg.cclddg import load_cclddg
+        check(a.sampler == 'ddim' and a.eta == 0, "--sampler/--eta apply to pixel DDPMs; this model samples with its own steps")
+        pipe = load_cclddg(a.ckpt, a.device, use_ema=not a.raw)
+        steps = a.steps if pipe.kind == 'ddpm' else None
+        if a.prompts is not None:
+            images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=a.cfg, seed=a.seed)
+            arrays = dict(images=images.numpy().astype(np.float32), prompts=np.array([p for p in a.prompts for _ in range(a.n_per_label)]))
+        else:
+            check(pipe.config['unet'].get('n_classes', 0) > 0, f"'{a.ckpt}' holds a text (embedding) model: give --prompts, not --labels")
+            labels = _check_labels(Pipeline(pipe.model, pipe.diffusion, pipe.config, pipe.device), a.labels).repeat_interleave(a.n_per_label)
+            images = pipe.generate(labels, cfg=a.cfg, steps=steps, seed=a.seed)
+            arrays = dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
+    _save_npz(out, **arrays)
+    save_grid(torch.as_tensor(arrays['images']) * 2 - 1, out.with_suffix('.png'), nrow=a.n_per_label)
+    print(f"wrote {len(arrays['images'])} images to {out} and {out.with_suffix('.png')}")

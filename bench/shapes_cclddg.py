@@ -1,0 +1,50 @@
+#!/usr/bin/env python
+"""Benchmark: the whole cclddg pipeline on `shapes` on this machine — KL autoencoder, tiny CLOOB embedder and latent
+DDGAN trained by the README's main command — and its text-to-image prompt fidelity at the DDGAN's step count.
+
+Runs `train_cclddg.py` with the given flags (default: the README's main command, fresh run directory), then reads its
+metrics.json: prompt fidelity on test-split captions (overall, one-object and two-object prompts, per attribute), the
+autoencoder's PSNR, the embedder's retrieval and zero-shot accuracy, time per stage and the whole pipeline's minutes.
+Saves bench/results/shapes_cclddg.json and copies the prompt x guidance grid to nbs/images/shapes_cclddg_samples.png.
+
+    python bench/shapes_cclddg.py
+    python bench/shapes_cclddg.py --train_args "--max_minutes 0.2 --ae_steps 20 --embedder_steps 20 --eval_samples 50"  # smoke
+"""
+import argparse, json, os, platform, shutil, subprocess, sys, time
+from pathlib import Path
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ['--dataset', 'shapes', '--model', 'ddgan', '--latent', 'train', '--embedder', 'tiny', '--max_minutes', '8']
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--train_args', default='', help='extra flags for train_cclddg.py (appended to the main command)')
+    p.add_argument('--out', default=str(ROOT/'bench'/'out'/'shapes_cclddg'))
+    p.add_argument('--results', default=str(ROOT/'bench'/'results'/'shapes_cclddg.json'))
+    p.add_argument('--grid', default=str(ROOT/'nbs'/'images'/'shapes_cclddg_samples.png'))
+    a = p.parse_args()
+    shutil.rmtree(a.out, ignore_errors=True)
+    cmd = [sys.executable, str(ROOT/'train_cclddg.py'), *MAIN, '--out', a.out, *a.train_args.split()]
+    print('$', ' '.join(cmd), flush=True)
+    t0 = time.time(); subprocess.run(cmd, check=True); wall = time.time() - t0
+    m = json.loads((Path(a.out)/'metrics.json').read_text())
+    res = dict(benchmark='shapes_cclddg', command=' '.join(['python', *sys.argv]), train_command=' '.join(['python', *cmd[1:]]),
+               machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
+                            torch=torch.__version__, threads=torch.get_num_threads()),
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_wall_minutes=wall / 60, metrics=m)
+    Path(a.results).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.results).write_text(json.dumps(res, indent=2))
+    Path(a.grid).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(a.out)/'samples.png', a.grid)
+    e = m.get('embedder_metrics', {})
+    print(f"\npipeline: {wall / 60:.1f} min wall (autoencoder {m.get('ae_seconds', 0):.0f} s, embedder {m.get('embedder_seconds', 0):.0f} s, "
+          f"encoding {m.get('encode_seconds', 0):.0f} s, DDGAN {m['train_seconds']:.0f} s for {m['steps']} steps)")
+    print(f"autoencoder PSNR {m.get('ae_psnr', float('nan')):.2f} dB; embedder retrieval t2i {e.get('t2i', float('nan')):.3f} "
+          f"i2t {e.get('i2t', float('nan')):.3f}, zero-shot {e.get('zero_shot', float('nan')):.3f}")
+    print(f"prompt fidelity ({m.get('eval_sampler')}, cfg {m.get('eval_cfg')}, {m.get('eval_samples')} test captions): "
+          f"{m.get('prompt_fidelity', float('nan')):.3f} (one object {m.get('prompt_fidelity_1_object', float('nan')):.3f}, "
+          f"two objects {m.get('prompt_fidelity_2_objects', float('nan')):.3f})")
+    print(f"saved {a.results} and {a.grid}")
+
+if __name__ == '__main__': main()
