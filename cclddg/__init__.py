@@ -3,6 +3,7 @@
 Modules:
 
 - `cclddg.autoencoder`: A small KL autoencoder trained from scratch (Gaussian posterior, reconstruction + KL, optional LPIPS and patch discriminator), the latent scale factor computed from data, and one `LatentAE` encode/decode interface shared with pretrained Stable Diffusion VAEs from diffusers.
+- `cclddg.cclddg`: Train a few-step latent DDGAN on the embeddings of *images* (and some captions), then ask it for *text*: the shared image-text embedding space turns an image-conditioned generator into a text-to-image one. Encoding a data set once, the image/caption condition mix (`pct_text`), a sampling pipeline (text, image variations, guidance grids) and loading from a checkpoint.
 - `cclddg.ddgan`: A DDGAN (Xiao, Kreis & Vahdat, ICLR 2022): each of a few large reverse steps is an implicit conditional GAN whose generator predicts $x_0$ from $(x_t, z, t, c)$; real pairs come from the forward chain, fake ones from the Gaussian posterior given $x_t$; non-saturating logistic loss, R1 on the less noisy sample, EMA, guidance and exact resume.
 - `cclddg.sample`: `load_pipeline` rebuilds a trained model from its checkpoint; `Pipeline.sample` draws class- (or prompt-) conditional images with DDIM or DDPM and classifier-free guidance; `cclddg-sample` does it from the command line.
 - `cclddg.training`: `Trainer` runs the diffusion training loop with callbacks (progress bar, logging, W&B, sample grids, checkpoints); checkpoints are safetensors weights + a JSON config + optimizer/EMA/RNG state, written atomically, and resuming is exact.

@@ -6,7 +6,7 @@ Docs: https://cclddg.github.io/cclddg/embedders.html.md"""
 
 # %% ../nbs/09_embedders.ipynb #10a5c08d
 from __future__ import annotations
-import json, math, tempfile, warnings
+import json, math, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -22,12 +22,12 @@ from .core import CclddgError, check, exists, default, get_device, seed_everythi
 from .data import Shapes, SHAPES, COLOURS, SIZES, POSITIONS, SHAPE_CLASSES, AT
 
 # %% auto #0
-__all__ = ['LOSSES', 'TINY_NAME', 'l2norm', 'sim_matrix', 'clip_loss', 'info_loob', 'hopfield_retrieval', 'cloob_loss',
-           'to_unit_range', 'clip_preprocess', 'n_tokens', 'tokenize', 'Embedder', 'tiny_config',
-           'register_open_clip_config', 'tiny_preprocess_cfg', 'build_embedder', 'render_pool', 'lr_at',
-           'train_tiny_embedder', 'embed_all', 'retrieval_top1', 'class_prompts', 'zero_shot_weights',
-           'zero_shot_accuracy', 'evaluate_embedder', 'save_embedder', 'load_embedder', 'parse_open_clip_name',
-           'load_open_clip', 'get_embedder']
+__all__ = ['LOSSES', 'TINY_NAME', 'ATTRIBUTES', 'l2norm', 'sim_matrix', 'clip_loss', 'info_loob', 'hopfield_retrieval',
+           'cloob_loss', 'to_unit_range', 'clip_preprocess', 'n_tokens', 'tokenize', 'Embedder', 'tiny_config',
+           'register_open_clip_config', 'tiny_preprocess_cfg', 'build_embedder', 'render_pool', 'lr_at', 'scene_keys',
+           'distinct_batch', 'train_tiny_embedder', 'embed_all', 'retrieval_top1', 'class_prompts', 'zero_shot_weights',
+           'zero_shot_accuracy', 'attribute_zero_shot', 'evaluate_embedder', 'save_embedder', 'load_embedder',
+           'parse_open_clip_name', 'load_open_clip', 'get_embedder']
 
 # %% ../nbs/09_embedders.ipynb #3f0704ec
 def l2norm(x: torch.Tensor) -> torch.Tensor:
@@ -156,12 +156,18 @@ class Embedder(nn.Module):
 TINY_NAME = 'cclddg-tiny'
 
 def tiny_config(width: int = 64, layers: int = 2, embed_dim: int = 64, image_size: int = 32, patch_size: int = 4,
-                context_length: int = 32) -> dict:
-    "An open_clip model config for a tiny ViT image tower and transformer text tower"
+                context_length: int = 32, vision: str = 'resnet', vision_width: int = 16) -> dict:
+    "An open_clip model config: a tiny ResNet (or ViT) image tower and a transformer text tower"
     check(width % 32 == 0 and width > 0, f"width must be a positive multiple of 32 (heads are 32 wide), got {width}")
-    check(image_size % patch_size == 0, f"image_size {image_size} must be a multiple of patch_size {patch_size}")
-    return dict(embed_dim=embed_dim,
-                vision_cfg=dict(image_size=image_size, patch_size=patch_size, width=width, layers=layers, head_width=32, mlp_ratio=2.),
+    check(vision in ('resnet', 'vit'), f"unknown vision tower {vision!r}: expected 'resnet' or 'vit'")
+    if vision == 'vit':
+        check(image_size % patch_size == 0, f"image_size {image_size} must be a multiple of patch_size {patch_size}")
+        vision_cfg = dict(image_size=image_size, patch_size=patch_size, width=width, layers=layers, head_width=32, mlp_ratio=2.)
+    else:
+        check(vision_width % 2 == 0 and vision_width > 0, f"vision_width must be a positive even number, got {vision_width}")
+        check(image_size % 32 == 0, f"the ResNet tower downsamples 32x: image_size must be a multiple of 32, got {image_size}")
+        vision_cfg = dict(image_size=image_size, layers=[1, 1, 1, 1], width=vision_width, head_width=32)
+    return dict(embed_dim=embed_dim, vision_cfg=vision_cfg,
                 text_cfg=dict(context_length=context_length, vocab_size=49408, width=width, heads=width // 32, layers=layers, mlp_ratio=2.))
 
 def register_open_clip_config(name: str, cfg: dict) -> str:
@@ -186,47 +192,74 @@ def build_embedder(cfg: dict, preprocess_cfg: dict | None = None, name: str = TI
     return Embedder(model, tok, pp, name=name, model_cfg=cfg, meta=meta)
 
 # %% ../nbs/09_embedders.ipynb #31276475
-def render_pool(split: str = 'train', n: int = 4000, seed: int = 0, **kw) -> tuple:
-    "Rendered shapes scenes: (images [n, 3, 32, 32] in [-1, 1], captions, labels [n])"
+def render_pool(split: str = 'train', n: int = 4000, seed: int = 0, with_attrs: bool = False, **kw) -> tuple:
+    "Rendered shapes scenes: (images [n, 3, 32, 32] in [-1, 1], captions, labels [n]) and attrs [n, 8] if `with_attrs`"
     ds = Shapes(split=split, n=n, seed=seed, **kw)
     items = [ds[i] for i in range(n)]
-    return torch.stack([it['image'] for it in items]), [it['caption'] for it in items], torch.tensor([it['label'] for it in items])
+    out = torch.stack([it['image'] for it in items]), [it['caption'] for it in items], torch.tensor([it['label'] for it in items])
+    return (*out, torch.stack([it['attrs'] for it in items])) if with_attrs else out
 
-def lr_at(step: int, steps: int, lr: float, warmup: int = 50) -> float:
-    "Linear warm-up then cosine decay to 0"
+def lr_at(step: int, steps: int, lr: float, warmup: int = 50, progress: float | None = None) -> float:
+    "Linear warm-up for `warmup` steps, then cosine decay to 0 over the rest (or over `progress` in [0, 1] if given)"
     if step < warmup: return lr * (step + 1) / warmup
-    return lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
+    p = default(progress, (step - warmup) / max(1, steps - warmup))
+    return lr * 0.5 * (1 + math.cos(math.pi * min(max(p, 0.), 1.)))
+
+def scene_keys(attrs) -> list:
+    "One hashable key per scene from its `attrs` rows [N, 8]: the set of (shape, colour, size, position) objects"
+    return [tuple(sorted(tuple(o) for o in a.view(-1, 4).tolist() if o[0] >= 0)) for a in torch.as_tensor(attrs)]
+
+def distinct_batch(keys, batch_size: int, gen) -> torch.Tensor:
+    "Indices of a random batch in which no two scenes have the same key (fewer if the pool has fewer distinct keys)"
+    perm, seen, idx = torch.randperm(len(keys), generator=gen).tolist(), set(), []
+    for i in perm:
+        if keys[i] not in seen: seen.add(keys[i]); idx.append(i)
+        if len(idx) == batch_size: break
+    return torch.tensor(idx)
 
 def train_tiny_embedder(steps: int = 800, batch_size: int = 128, loss: str = 'cloob', device=None, progress: bool = True,
-                        lr: float = 1e-3, n_train: int | None = None, seed: int = 0, cfg: dict | None = None,
-                        inv_tau: float = 30., beta: float = 14.3) -> Embedder:
+                        lr: float = 2e-3, n_train: int | None = None, seed: int = 0, cfg: dict | None = None,
+                        inv_tau: float = 30., beta: float = 14.3, max_minutes: float | None = None,
+                        warmup: int | None = None, distinct: bool = True) -> Embedder:
     "Train a tiny open_clip encoder pair on shapes captions with the CLOOB (or CLIP) loss; the loss curve is in `.meta['losses']`"
     check(loss in LOSSES, f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
     check(isinstance(steps, int) and steps > 0, f"steps must be a positive integer, got {steps!r}")
     check(isinstance(batch_size, int) and batch_size >= 2, f"batch_size must be an integer >= 2, got {batch_size!r}")
+    check(max_minutes is None or max_minutes > 0, f"max_minutes must be positive or None, got {max_minutes!r}")
     device = get_device(device)
     gen = seed_everything(seed)
     cfg = default(cfg, tiny_config)
     n_train = default(n_train, min(steps * batch_size, 8000))
     check(n_train >= batch_size, f"n_train ({n_train}) must be at least batch_size ({batch_size})")
-    images, captions, _ = render_pool('train', n_train, seed=seed)
-    emb = build_embedder(cfg, meta=dict(loss=loss, steps=steps, batch_size=batch_size, lr=lr, inv_tau=inv_tau, beta=beta, n_train=n_train)).to(device)
+    warmup = default(warmup, min(50, steps // 10))
+    images, captions, _, attrs = render_pool('train', n_train, seed=seed, with_attrs=True)
+    keys = scene_keys(attrs) if distinct else None
+    emb = build_embedder(cfg, meta=dict(loss=loss, steps=steps, batch_size=batch_size, lr=lr, inv_tau=inv_tau, beta=beta,
+                                        n_train=n_train, warmup=warmup, distinct=distinct, max_minutes=max_minutes)).to(device)
     tokens = tokenize(emb.tokenizer, captions, emb.context_length)
-    pixels = clip_preprocess(images, emb.preprocess_cfg)   # preprocess once: the pool is already 32x32
+    pixels = clip_preprocess(images, emb.preprocess_cfg)   # preprocess once: the pool is already at the model's size
     opt = torch.optim.AdamW(emb.parameters(), lr=lr, weight_decay=0.05)
-    loss_fn, losses = LOSSES[loss], []
+    loss_fn, losses, t0 = LOSSES[loss], [], time.monotonic()
+    budget = None if max_minutes is None else 60. * max_minutes
     emb.train()
-    for step in (pbar := tqdm(range(steps), disable=not progress, desc=f'{loss} embedder')):
-        idx = torch.randperm(n_train, generator=gen)[:batch_size]
-        for grp in opt.param_groups: grp['lr'] = lr_at(step, steps, lr, warmup=min(50, steps // 10))
+    pbar = tqdm(total=steps, disable=not progress, desc=f'{loss} embedder')
+    for step in range(steps):
+        elapsed = time.monotonic() - t0
+        if exists(budget) and elapsed >= budget: break
+        # the cosine follows whichever runs out first: the steps or the time budget
+        p = (step - warmup) / max(1, steps - warmup)
+        if exists(budget) and step >= warmup: p = max(p, elapsed / budget)
+        for grp in opt.param_groups: grp['lr'] = lr_at(step, steps, lr, warmup=warmup, progress=p)
+        idx = distinct_batch(keys, batch_size, gen) if distinct else torch.randperm(n_train, generator=gen)[:batch_size]
         x = emb.model.encode_image(pixels[idx].to(device))
         y = emb.model.encode_text(tokens[idx].to(device))
         l = loss_fn(x, y, inv_tau=inv_tau, **({'beta': beta} if loss == 'cloob' else {}))
         opt.zero_grad(set_to_none=True); l.backward(); opt.step()
-        losses.append(l.item())
+        losses.append(l.item()); pbar.update()
         if step % 20 == 0: pbar.set_postfix(loss=f'{losses[-1]:.3f}')
+    pbar.close()
     check(all(math.isfinite(v) for v in losses), "training diverged (non-finite loss): try a lower lr")
-    emb.meta['losses'] = losses
+    emb.meta.update(losses=losses, steps_done=len(losses), train_seconds=round(time.monotonic() - t0, 1))
     return emb.eval().requires_grad_(False)
 
 # %% ../nbs/09_embedders.ipynb #398a2e1f
@@ -260,12 +293,31 @@ def zero_shot_accuracy(emb: Embedder, images, labels, class_names=SHAPE_CLASSES)
     pred = (embed_all(emb, images=images) @ zero_shot_weights(emb, class_names).T).argmax(-1)
     return (pred == torch.as_tensor(labels)).float().mean().item()
 
-def evaluate_embedder(emb: Embedder, n: int = 1000, seed: int = 0) -> dict:
-    "Retrieval (blocks of 100) and 24-class zero-shot accuracy on the shapes test split"
+ATTRIBUTES = ('shape', 'colour', 'size', 'position')
+
+def attribute_zero_shot(emb: Embedder, images, attrs) -> dict:
+    "Zero-shot accuracy per attribute, and of all four at once (432-way), on single-object `images` with `attrs` [N, >=4]"
+    prompts = [f"a {SIZES[z]} {COLOURS[c]} {SHAPES[s]} {AT[POSITIONS[p]]}" for s in range(len(SHAPES))
+               for c in range(len(COLOURS)) for z in range(len(SIZES)) for p in range(len(POSITIONS))]
+    T = embed_all(emb, captions=prompts)
+    I, attrs = embed_all(emb, images=images), torch.as_tensor(attrs)[:, :4]
+    grid = rearrange(T, '(s c z p) d -> s c z p d', s=len(SHAPES), c=len(COLOURS), z=len(SIZES), p=len(POSITIONS))
+    out = {}
+    for k, a in enumerate(ATTRIBUTES):   # class vector of a value: mean prompt embedding over the other attributes
+        W = l2norm(reduce(grid.movedim(k, 0), 'v ... d -> v d', 'mean'))
+        out[a] = ((I @ W.T).argmax(-1) == attrs[:, k]).float().mean().item()
+    best = torch.stack(torch.unravel_index((I @ T.T).argmax(-1), grid.shape[:4]), -1)
+    out['all'] = (best == attrs).all(-1).float().mean().item()
+    return out
+
+def evaluate_embedder(emb: Embedder, n: int = 1000, seed: int = 0, attributes: bool = True) -> dict:
+    "Retrieval (blocks of 100), 24-class zero-shot and (optionally) per-attribute zero-shot accuracy on the shapes test split"
     imgs, caps, _ = render_pool('test', n, seed=seed)
     r = retrieval_top1(embed_all(emb, images=imgs), embed_all(emb, captions=caps))
-    imgs1, _, labels1 = render_pool('test', n, seed=seed + 1, p_two=0.)
-    return {**r, 'zero_shot': zero_shot_accuracy(emb, imgs1, labels1)}
+    imgs1, _, labels1, attrs1 = render_pool('test', n, seed=seed + 1, p_two=0., with_attrs=True)
+    r['zero_shot'] = zero_shot_accuracy(emb, imgs1, labels1)
+    if attributes: r.update({f'zs_{k}': v for k, v in attribute_zero_shot(emb, imgs1, attrs1).items()})
+    return r
 
 # %% ../nbs/09_embedders.ipynb #b4aad374
 def save_embedder(emb: Embedder, path) -> Path:
