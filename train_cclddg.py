@@ -8,7 +8,7 @@ classes or on CLOOB/CLIP embeddings of images and captions. One CPU, one GPU, or
 
 Examples:
   python train_cclddg.py --dataset digits --model ddpm --max_minutes 5 --out runs/digits
-  python train_cclddg.py --dataset shapes --model ddgan --latent train --embedder tiny --max_minutes 8 --out runs/shapes
+  python train_cclddg.py --dataset shapes --model ddgan --latent train --embedder tiny --max_minutes 7 --out runs/shapes
   torchrun --nproc_per_node 8 train_cclddg.py --dataset wds:'shards/{000..099}.tar' --model ddgan \\
       --latent pretrained:stabilityai/sd-vae-ft-mse --embedder open_clip:ViT-B-32/laion2b_s34b_b79k --img_size 256"""
 from __future__ import annotations
@@ -46,17 +46,17 @@ def get_parser() -> ArgumentParser:
     g('--no_mixed_precision', action='store_true', help='disable bf16 autocast on the GPU')
     g('--num_workers', type=int, default=0, help='data loader worker processes (default: 0)')
     o = p.add_argument_group('optimisation').add_argument
-    o('--lr_gen', type=float, default=None, help='learning rate of the denoiser / generator (default: 1e-3 ddpm, 5e-4 ddgan)')
-    o('--lr_disc', type=float, default=5e-4, help='learning rate of the discriminator (ddgan) (default: 5e-4)')
+    o('--lr_gen', type=float, default=None, help='learning rate of the denoiser / generator (default: 1e-3 ddpm, 5e-4 ddgan, 1e-3 latent ddgan)')
+    o('--lr_disc', type=float, default=None, help='learning rate of the discriminator (ddgan) (default: 5e-4, 1e-3 latent)')
     o('--weight_decay', type=float, default=0., help='AdamW weight decay (default: 0)')
-    o('--ema_decay', type=float, default=0.999, help='EMA decay of the sampling weights (default: 0.999)')
+    o('--ema_decay', type=float, default=None, help='EMA decay of the sampling weights (default: 0.999, 0.99 latent ddgan)')
     o('--r1_gamma', type=float, default=0.1, help='R1 penalty weight on real x_{t-1} (ddgan) (default: 0.1)')
     o('--lazy_reg', type=int, default=4, help='apply R1 every N steps (ddgan) (default: 4)')
-    o('--recon_loss_scale', type=float, default=0., help="weight of ||x0' - x0||^2 in the generator loss (ddgan) (default: 0)")
+    o('--recon_loss_scale', type=float, default=None, help="weight of ||x0' - x0||^2 in the generator loss (ddgan) (default: 0, 1 latent)")
     n = p.add_argument_group('networks').add_argument
     n('--n_channels_unet', type=int, default=32, help='base channels of the UNet / generator (default: 32)')
     n('--ch_mults', type=_ints, default=None, help='UNet channel multipliers per resolution, e.g. 1,2,2 (default: 1,2,2; latent 1,2)')
-    n('--is_attn', type=_bools, default=None, help='UNet self-attention per resolution, e.g. 0,1,1 (default: 0,1,1; latent 0,1)')
+    n('--is_attn', type=_bools, default=None, help='UNet self-attention per resolution, e.g. 0,1,1 (default: 0,1,1; latent 0,0)')
     n('--n_res', type=int, default=1, help='residual blocks per resolution (default: 1)')
     n('--dropout', type=float, default=0.)
     n('--z_dim', type=int, default=32, help='size of the generator latent z (ddgan) (default: 32)')
@@ -77,7 +77,9 @@ def get_parser() -> ArgumentParser:
     c('--pct_text', type=float, default=0.5, help='share of samples conditioned on the caption embedding, not the image one (default: 0.5)')
     c('--pct_zeros', type=float, default=0.1, help='share of samples trained with the null condition (for guidance) (default: 0.1)')
     c('--latent', default='none', help='none (pixels), train (a KL autoencoder, here), DIR, or pretrained:HUB_REPO[/SUBFOLDER]')
-    c('--ae_steps', type=int, default=600, help='training steps of a --latent train autoencoder (default: 600)')
+    c('--ae_steps', type=int, default=1200, help='training steps of a --latent train autoencoder (default: 1200)')
+    c('--ae_ch', type=int, default=16, help='base channels of a --latent train autoencoder (default: 16)')
+    c('--ae_batch_size', type=int, default=32, help='batch size of a --latent train autoencoder (default: 32)')
     c('--latent_channels', type=int, default=4, help='latent channels of a --latent train autoencoder (default: 4)')
     s = p.add_argument_group('samples, evaluation and logging').add_argument
     s('--prompts_file', default=None, help='text file, one prompt per line, for the sample grids and the W&B prompts table')
@@ -100,9 +102,13 @@ def resolve_defaults(a):
     a.model = default(a.model, 'ddpm')
     ddgan = a.model == 'ddgan'
     a.batch_size = default(a.batch_size, 64 if ddgan else 128)
-    a.lr_gen = default(a.lr_gen, 5e-4 if ddgan else 1e-3)
+    # a latent DDGAN's defaults are those notebook 11's experiment chose (faster nets, higher lr, a reconstruction term)
+    a.lr_gen = default(a.lr_gen, 5e-4 if ddgan and not lat else 1e-3)
+    a.lr_disc = default(a.lr_disc, 1e-3 if lat else 5e-4)
+    a.ema_decay = default(a.ema_decay, 0.99 if ddgan and lat else 0.999)
+    a.recon_loss_scale = default(a.recon_loss_scale, 1. if lat else 0.)
     a.ch_mults = default(a.ch_mults, (1, 2) if lat else (1, 2, 2))
-    a.is_attn = default(a.is_attn, (False, True) if lat else (False, True, True))
+    a.is_attn = default(a.is_attn, (False, False) if lat else (False, True, True))
     a.ch_mults_disc = default(a.ch_mults_disc, (1, 2) if lat else (1, 2, 2))
     a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
     a.n_steps = default(a.n_steps, 4 if ddgan else 1000)
@@ -114,7 +120,7 @@ def check_args(a):
     "Reject bad values with one clear line"
     check(a.model in MODELS, f"unknown model '{a.model}': expected one of {', '.join(MODELS)}")
     for k in ('n_batches', 'batch_size', 'grad_accum', 'n_channels_unet', 'n_res', 'n_steps', 'sample_steps', 'n_examples',
-              'z_dim', 'n_z_channels', 'n_channels_disc', 'lazy_reg', 'embedder_steps', 'ae_steps', 'latent_channels'):
+              'z_dim', 'n_z_channels', 'n_channels_disc', 'lazy_reg', 'embedder_steps', 'ae_steps', 'ae_ch', 'ae_batch_size', 'latent_channels'):
         check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
     for k in ('lr_gen', 'lr_disc'): check(getattr(a, k) > 0, f"--{k}: the learning rate must be positive, got {getattr(a, k)}")
     for k in ('eval_samples', 'log_images_every', 'save_models_every', 'weight_decay', 'num_workers', 'r1_gamma', 'recon_loss_scale'):
@@ -180,7 +186,7 @@ def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict):
             check(not isinstance(ds, IterableDataset), "--latent train needs a map-style data set; train the autoencoder "
                   "separately (cclddg.autoencoder.train_autoencoder) and pass its directory")
             ae, info['ae_seconds'] = timed(train_autoencoder, ds, steps=a.ae_steps, latent_channels=a.latent_channels,
-                                          device=a.device, seed=a.seed)
+                                          ch=a.ae_ch, batch_size=a.ae_batch_size, device=a.device, seed=a.seed)
             ae.save(path)
         else:   # pretrained:OWNER/REPO or pretrained:OWNER/REPO/SUBFOLDER (e.g. a Stable Diffusion repo's vae/)
             parts = a.latent[len('pretrained:'):].split('/')

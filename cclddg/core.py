@@ -14,7 +14,7 @@ import torch
 
 # %% auto #0
 __all__ = ['exists', 'default', 'CclddgError', 'check', 'cli_errors', 'ArgumentParser', 'get_device', 'autocast',
-           'seed_everything', 'in_test', 'atomic_path', 'atomic_write_text']
+           'seed_everything', 'in_test', 'demo_size', 'atomic_path', 'atomic_write_text']
 
 # %% ../nbs/00_core.ipynb #ad88c225
 def exists(x):
@@ -76,6 +76,11 @@ def seed_everything(seed: int) -> torch.Generator:
 def in_test() -> bool:
     "True while `nbdev-test` runs the notebooks"
     return bool(os.environ.get('IN_TEST'))
+
+def demo_size(cpu, gpu=None, test=None):
+    "A notebook demo's size: `test` under nbdev-test, `gpu` when a CUDA GPU is available, else `cpu` (missing ones: `cpu`)"
+    if in_test(): return default(test, cpu)
+    return default(gpu, cpu) if torch.cuda.is_available() else cpu
 
 # %% ../nbs/00_core.ipynb #7c701d39
 @contextmanager

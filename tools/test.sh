@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: notebooks, package, script and README in sync, then every notebook as a test.
+# The project's test command: notebooks, package, script and README in sync, every notebook as a test, then the
+# sampling widget in a real browser (Voila + headless Debian Chromium driven by Playwright).
 # Extra arguments go to nbdev-test (e.g. `bash tools/test.sh --flags slow`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ if [ "$before" != "$after" ] || [ -n "$after" ]; then
   exit 1
 fi
 echo "in sync"
+python tools/colab_cells.py --check
 n=$(ls nbs/[0-9]*.ipynb nbs/index.ipynb | wc -l)
 echo "== nbdev-test: $n notebooks =="
 start=$(date +%s)
@@ -31,3 +33,11 @@ else
   echo "notebooks: some of $n failed (see above)"
   exit 1
 fi
+echo "== browser test: Voila + headless Debian Chromium via Playwright =="
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+start=$(date +%s)
+python tools/browser_test.py --screenshot "${TMPDIR:-/tmp}/cclddg_widget_screenshot.png"
+echo "browser test took $(( $(date +%s) - start )) s"
