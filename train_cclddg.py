@@ -290,7 +290,8 @@ def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
     elif name == 'shapes' and cfg['embedder']:
         from cclddg.data import Shapes
         from cclddg.evaluation import evaluate_shapes_samples
-        test = Shapes('test', img_size=cfg['data']['img_size'], n=a.eval_samples, seed=a.seed)
+        # canonical captions name every attribute (some varied templates omit the size, which then cannot be followed)
+        test = Shapes('test', img_size=cfg['data']['img_size'], n=a.eval_samples, seed=a.seed, captions='canonical')
         items = [test[i] for i in range(len(test))]
         caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
         x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=a.cfg, seed=a.seed + 1 + i) for i in range(0, len(caps), 250)])
