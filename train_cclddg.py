@@ -76,6 +76,10 @@ def get_parser() -> ArgumentParser:
     c('--embedder_loss', default='cloob', help='loss of a --embedder tiny: cloob or clip (default: cloob)')
     c('--pct_text', type=float, default=0.5, help='share of samples conditioned on the caption embedding, not the image one (default: 0.5)')
     c('--pct_zeros', type=float, default=0.1, help='share of samples trained with the null condition (for guidance) (default: 0.1)')
+    c('--max_phrases', type=int, default=2, help='caption condition: the caption embedding plus one per object phrase (split at " and "/";"), '
+      'up to this many; 0: the caption embedding alone, as the original (default: 2)')
+    c('--cond_scale', type=float, default=None, help='factor on the embeddings before the networks project them (default: sqrt(dim) '
+      'with an embedder, which gives unit-RMS entries)')
     c('--latent', default='none', help='none (pixels), train (a KL autoencoder, here), DIR, or pretrained:HUB_REPO[/SUBFOLDER]')
     c('--ae_steps', type=int, default=1200, help='training steps of a --latent train autoencoder (default: 1200)')
     c('--ae_ch', type=int, default=16, help='base channels of a --latent train autoencoder (default: 16)')
@@ -130,6 +134,8 @@ def check_args(a):
     check(a.n_train is None or (a.n_train > 0 and a.dataset == 'shapes'), "--n_train must be positive and needs --dataset shapes")
     check(0 <= a.pct_zeros < 1, f"--pct_zeros must be in [0, 1), got {a.pct_zeros}")
     check(0 <= a.pct_text <= 1, f"--pct_text must be in [0, 1], got {a.pct_text}")
+    check(a.max_phrases >= 0, f"--max_phrases must be >= 0, got {a.max_phrases}")
+    check(a.cond_scale is None or a.cond_scale > 0, f"--cond_scale must be positive, got {a.cond_scale}")
     check(0 <= a.ema_decay < 1, f"--ema_decay must be in [0, 1), got {a.ema_decay}")
     check(a.cfg_min <= a.cfg_max, f"--cfg_min ({a.cfg_min}) must not exceed --cfg_max ({a.cfg_max})")
     check(len(a.ch_mults) == len(a.is_attn), f"--ch_mults has {len(a.ch_mults)} entries but --is_attn has {len(a.is_attn)}")
@@ -219,7 +225,7 @@ def resolve_spec(spec: str | None, run_dir: Path) -> str | None:
 
 def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
     "The JSON config stored with every checkpoint (the schema `load_cclddg` reads)"
-    cond = dict(cond_dim=emb.dim) if emb is not None else dict(n_classes=ds.n_classes)
+    cond = dict(cond_dim=emb.dim, cond_scale=default(a.cond_scale, emb.dim ** 0.5)) if emb is not None else dict(n_classes=ds.n_classes)
     unet = dict(in_ch=data.channels, ch=a.n_channels_unet, ch_mults=list(a.ch_mults), is_attn=list(a.is_attn),
                 n_res=a.n_res, dropout=a.dropout, **cond)
     if a.model == 'ddgan': unet.update(z_dim=a.z_dim, z_emb=a.n_z_channels)
@@ -231,7 +237,7 @@ def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
                 data=dict(name=a.dataset, img_size=ds.img_size, channels=ds.channels, n_classes=ds.n_classes,
                           class_names=list(ds.class_names)),
                 latent=latent_spec, embedder=emb_spec, tanh=latent_spec is None, prompts=prompts,
-                train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()})
+                max_phrases=a.max_phrases if emb is not None else 0, train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()})
 
 
 def pipeline(tr, cfg: dict, ae, emb):
@@ -320,6 +326,7 @@ def main(argv=None):
                                            'no_mixed_precision', 'wandb_project', 'eval_samples')}
         a = argparse.Namespace(**{**vars(a), **cfg['train'], **keep})
         for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
+        a.max_phrases = cfg.get('max_phrases', 0)       # runs from before --max_phrases conditioned on one embedding
         a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
     resolve_defaults(a); check_args(a)
     out = prepare_out(a)
@@ -343,9 +350,10 @@ def main(argv=None):
     data, batch_fn = ds, None
     if ae is not None or emb is not None:
         from cclddg.cclddg import encode_dataset, embedding_batch_fn, encode_batch_fn
-        if isinstance(ds, IterableDataset): batch_fn = encode_batch_fn(ae, emb, a.pct_text)
+        if isinstance(ds, IterableDataset): batch_fn = encode_batch_fn(ae, emb, a.pct_text, a.max_phrases)
         else:
-            data, info['encode_seconds'] = timed(encode_dataset, ds, ae, emb, device=a.device, progress=is_main)
+            data, info['encode_seconds'] = timed(encode_dataset, ds, ae, emb, device=a.device, progress=is_main,
+                                                 max_phrases=a.max_phrases if emb is not None else 0)
             if emb is not None: batch_fn = embedding_batch_fn(a.pct_text)
     if not a.resume: cfg = run_config(a, ds, data, ae_spec, emb_spec, emb, read_prompts(a, ds))
     cfg.pop('step', None); cfg.pop('world', None)

@@ -17,12 +17,32 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ['--dataset', 'shapes', '--model', 'ddgan', '--latent', 'train', '--embedder', 'tiny', '--max_minutes', '7']
 
+def guidance_sweep(run: str, cfgs: list, n: int, seed: int = 0) -> dict:
+    "Prompt fidelity of the trained model at each guidance scale, on the captions and seeds train_cclddg.py scores"
+    from cclddg.cclddg import load_cclddg
+    from cclddg.data import Shapes
+    from cclddg.evaluation import evaluate_shapes_samples
+    if not cfgs: return {}
+    pipe = load_cclddg(run)
+    test = Shapes('test', img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
+    items = [test[i] for i in range(len(test))]
+    caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
+    one, out = attrs[:, 4] < 0, {}
+    for s in cfgs:
+        x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=s, seed=seed + 1 + i) for i in range(0, len(caps), 250)]) * 2 - 1
+        f = lambda m: evaluate_shapes_samples(x[m], attrs[m])['prompt_fidelity']
+        out[str(s)] = dict(all=f(torch.ones_like(one)), one_object=f(one), two_objects=f(~one))
+        print(f"guidance {s}: prompt fidelity {out[str(s)]['all']:.3f} (one object {out[str(s)]['one_object']:.3f}, "
+              f"two objects {out[str(s)]['two_objects']:.3f})", flush=True)
+    return out
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--train_args', default='', help='extra flags for train_cclddg.py (appended to the main command)')
     p.add_argument('--out', default=str(ROOT/'bench'/'out'/'shapes_cclddg'))
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'shapes_cclddg.json'))
     p.add_argument('--grid', default=str(ROOT/'nbs'/'images'/'shapes_cclddg_samples.png'))
+    p.add_argument('--cfgs', default='1,1.5,2', help='guidance scales at which to score the trained model afterwards (empty: none)')
     a = p.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
     cmd = [sys.executable, str(ROOT/'train_cclddg.py'), *MAIN, '--out', a.out, *a.train_args.split()]
@@ -32,7 +52,8 @@ def main():
     res = dict(benchmark='shapes_cclddg', command=' '.join(['python', *sys.argv]), train_command=' '.join(['python', *cmd[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads()),
-               date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_wall_minutes=wall / 60, metrics=m)
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_wall_minutes=wall / 60, metrics=m,
+               guidance_sweep=guidance_sweep(a.out, [float(v) for v in a.cfgs.split(',') if v], m.get('eval_samples', 500)))
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
     Path(a.grid).parent.mkdir(parents=True, exist_ok=True)

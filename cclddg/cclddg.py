@@ -9,6 +9,7 @@ Docs: https://cclddg.github.io/cclddg/cclddg.html.md"""
 
 # %% ../nbs/11_cclddg.ipynb #3d610a68
 from __future__ import annotations
+import re
 from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn
@@ -24,8 +25,34 @@ from .autoencoder import load_autoencoder
 from .embedders import get_embedder
 
 # %% auto #0
-__all__ = ['EncodedDataset', 'encode_batch', 'encode_dataset', 'choose_cond', 'embedding_batch_fn', 'encode_batch_fn',
-           'ddgan_sample_z', 'CclddgPipeline', 'resolve_embedder_spec', 'load_cclddg']
+__all__ = ['PHRASE_SEP', 'split_phrases', 'text_condition', 'EncodedDataset', 'encode_batch', 'encode_dataset', 'choose_cond',
+           'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z', 'CclddgPipeline', 'resolve_embedder_spec',
+           'load_cclddg']
+
+# %% ../nbs/11_cclddg.ipynb #3bdb099e
+PHRASE_SEP = r'\s+and\s+|\s*;\s*'   # where a caption is split into object phrases: " and " and ";"
+
+def split_phrases(caption: str, max_phrases: int = 2) -> list:
+    "The first `max_phrases` phrases of `caption` split at ' and ' and ';' (`[caption]` if there is only one)"
+    check(isinstance(caption, str), f"a caption must be a string, got {type(caption).__name__}")
+    ps = [p.strip(' ,.') for p in re.split(PHRASE_SEP, caption.strip())]
+    ps = [p for p in ps if p]
+    return ps[:max_phrases] if len(ps) > 1 else [caption]
+
+def text_condition(embedder, texts, max_phrases: int = 0) -> torch.Tensor:
+    "Condition of captions: embeddings [B, D] if `max_phrases` is 0, else [B, 1 + max_phrases, D] caption + phrase tokens"
+    check(isinstance(max_phrases, int) and max_phrases >= 0, f"max_phrases must be an integer >= 0, got {max_phrases!r}")
+    texts = list(texts)
+    e = embedder.encode_text(texts)
+    if max_phrases == 0: return e
+    phrases = [split_phrases(t, max_phrases) for t in texts]
+    out = repeat(e, 'b d -> b n d', n=max_phrases + 1).clone()    # padding: the caption's own embedding
+    multi = [b for b, p in enumerate(phrases) if len(p) > 1]
+    if multi:
+        ep, i = embedder.encode_text([p for b in multi for p in phrases[b]]), 0
+        for b in multi:
+            k = len(phrases[b]); out[b, 1:1 + k] = ep[i:i + k]; i += k
+    return out
 
 # %% ../nbs/11_cclddg.ipynb #40af9f25
 class EncodedDataset(Dataset):
@@ -43,16 +70,17 @@ class EncodedDataset(Dataset):
 
 # %% ../nbs/11_cclddg.ipynb #25d835d5
 @torch.no_grad()
-def encode_batch(batch: dict, ae=None, embedder=None, device=None) -> dict:
-    "One collated batch -> {'image': scaled latents (or pixels), 'img_emb', 'txt_emb'} on the CPU"
+def encode_batch(batch: dict, ae=None, embedder=None, device=None, max_phrases: int = 0) -> dict:
+    "One collated batch -> {'image': scaled latents (or pixels), 'img_emb', 'txt_emb'} on the CPU (`txt_emb`: see `text_condition`)"
     x = batch['image'].to(get_device(device))
     out = {'image': (ae.encode(x) if exists(ae) else x).float().cpu()}
     if exists(embedder):
         out['img_emb'] = embedder.encode_image(x).float().cpu()
-        out['txt_emb'] = embedder.encode_text(list(batch['caption'])).float().cpu()
+        out['txt_emb'] = text_condition(embedder, list(batch['caption']), max_phrases).float().cpu()
     return out
 
-def encode_dataset(ds, ae=None, embedder=None, batch_size: int = 256, device=None, progress: bool = True) -> EncodedDataset:
+def encode_dataset(ds, ae=None, embedder=None, batch_size: int = 256, device=None, progress: bool = True,
+                   max_phrases: int = 0) -> EncodedDataset:
     "Encode a map-style data set once with the frozen `ae` and `embedder` into an in-memory `EncodedDataset`"
     check(not isinstance(ds, IterableDataset), "encode_dataset needs a map-style data set; for streamed data (wds:) use "
           "encode_batch_fn, which encodes each batch on the fly")
@@ -62,7 +90,7 @@ def encode_dataset(ds, ae=None, embedder=None, batch_size: int = 256, device=Non
         if exists(m): m.to(device).eval()
     cols, caps = {}, []
     for b in tqdm(DataLoader(ds, batch_size=batch_size, shuffle=False), desc='encode', disable=not progress):
-        for k, v in encode_batch(b, ae, embedder, device).items(): cols.setdefault(k, []).append(v)
+        for k, v in encode_batch(b, ae, embedder, device, max_phrases).items(): cols.setdefault(k, []).append(v)
         for k in ('label', 'attrs'):
             if k in b: cols.setdefault(k, []).append(torch.as_tensor(b[k]))
         caps += list(b['caption'])
@@ -72,9 +100,10 @@ def encode_dataset(ds, ae=None, embedder=None, batch_size: int = 256, device=Non
 
 # %% ../nbs/11_cclddg.ipynb #ae8dd1bb
 def choose_cond(img_emb: torch.Tensor, txt_emb: torch.Tensor, pct_text: float, gen: torch.Generator | None = None) -> torch.Tensor:
-    "c = e_txt where u < pct_text else e_img, with u ~ U[0, 1) per sample"
+    "c = e_txt where u < pct_text else e_img, with u ~ U[0, 1) per sample (e_img repeated if e_txt is a token sequence)"
     u = torch.rand(len(img_emb), generator=gen, device=gen.device if exists(gen) else 'cpu').to(img_emb.device)
-    return torch.where(rearrange(u < pct_text, 'b -> b 1'), txt_emb.to(img_emb.dtype), img_emb)
+    if txt_emb.ndim == 3 and img_emb.ndim == 2: img_emb = repeat(img_emb, 'b d -> b n d', n=txt_emb.shape[1])
+    return torch.where((u < pct_text).view(-1, *[1] * (img_emb.ndim - 1)), txt_emb.to(img_emb.dtype), img_emb)
 
 def _check_pct(pct_text):
     check(isinstance(pct_text, (int, float)) and 0 <= pct_text <= 1, f"pct_text must be a probability in [0, 1], got {pct_text!r}")
@@ -88,13 +117,13 @@ def embedding_batch_fn(pct_text: float = 0.1):
     return batch_fn
 
 # %% ../nbs/11_cclddg.ipynb #bec1e6a1
-def encode_batch_fn(ae=None, embedder=None, pct_text: float = 0.1):
+def encode_batch_fn(ae=None, embedder=None, pct_text: float = 0.1, max_phrases: int = 0):
     "Like `embedding_batch_fn`, but encodes each raw batch on the fly with the frozen `ae`/`embedder` (streamed data)"
     _check_pct(pct_text)
     net = next((m for m in (ae, embedder) if exists(m)), None)
     def batch_fn(batch: dict, gen: torch.Generator):
         dev = next(net.parameters()).device if exists(net) else gen.device
-        e = encode_batch(batch, ae, embedder, dev)
+        e = encode_batch(batch, ae, embedder, dev, max_phrases)
         c = choose_cond(e['img_emb'], e['txt_emb'], pct_text, gen) if exists(embedder) else None
         return e['image'], c
     return batch_fn
@@ -142,6 +171,10 @@ class CclddgPipeline:
 
     @property
     def kind(self) -> str: return self.config['model']
+    @property
+    def max_phrases(self) -> int:
+        "Object phrases per prompt the model was trained with (0: one pooled embedding per prompt)"
+        return int(self.config.get('max_phrases', 0))
     @property
     def tanh(self) -> bool: return bool(self.config.get('tanh', self.ae is None))
     @property
@@ -193,11 +226,17 @@ def _check_prompts(prompts):
     check(all(isinstance(p, str) and p.strip() for p in prompts), "every prompt must be a non-empty string")
 
 @torch.no_grad()
+def _encode_prompts(self: CclddgPipeline, prompts) -> torch.Tensor:
+    "The model's condition for `prompts`: [B, D], or [B, 1 + max_phrases, D] for a phrase model (`text_condition`)"
+    _check_text_model(self); _check_prompts(prompts)
+    return text_condition(self.embedder, list(prompts), self.max_phrases).float()
+
+@torch.no_grad()
 def _text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0) -> torch.Tensor:
     "`n_per_prompt` images per prompt, [len(prompts) * n_per_prompt, 3, H, W] in [0, 1], prompt-major order"
     _check_text_model(self); _check_prompts(prompts)
     check(isinstance(n_per_prompt, int) and n_per_prompt >= 1, f"n_per_prompt must be a positive integer, got {n_per_prompt!r}")
-    c = self.embedder.encode_text(list(prompts)).float()
+    c = self.encode_prompts(prompts)
     return self.generate(c.repeat_interleave(n_per_prompt, 0), cfg=cfg, seed=seed)
 
 @torch.no_grad()
@@ -216,6 +255,7 @@ def _prompt_grid(self: CclddgPipeline, prompts, scales, seed: int = 0) -> torch.
     return torch.cat([self.text_to_image(prompts, 1, float(s), seed) for s in scales])
 
 CclddgPipeline.text_to_image, CclddgPipeline.variations, CclddgPipeline.prompt_grid = _text_to_image, _variations, _prompt_grid
+CclddgPipeline.encode_prompts = _encode_prompts
 
 # %% ../nbs/11_cclddg.ipynb #c09efa73
 def _resolve(path: str, run_dir: Path) -> Path:

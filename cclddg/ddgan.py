@@ -80,7 +80,7 @@ class DownBlock(nn.Module):
 class Discriminator(nn.Module):
     "D(x_{t-1}, x_t, t, c) -> logits [B]: is x_{t-1} a real denoising of x_t? (projection conditioning, no sigmoid)"
     def __init__(self, in_ch: int, ch: int = 32, ch_mults=(1, 2, 2), n_classes: int = 0, cond_dim: int = 0,
-                 d_emb: int | None = None, mbstd_group: int = 4, is_attn=None):
+                 d_emb: int | None = None, mbstd_group: int = 4, is_attn=None, cond_scale: float = 1.):
         super().__init__()
         ch_mults = [int(m) for m in ch_mults]
         check(in_ch >= 1 and ch >= 1 and len(ch_mults) >= 1 and all(m > 0 for m in ch_mults),
@@ -89,9 +89,11 @@ class Discriminator(nn.Module):
         d = default(d_emb, 4 * ch)
         is_attn = [bool(a) for a in default(is_attn, [False] * len(ch_mults))]
         check(len(is_attn) == len(ch_mults), f"is_attn has {len(is_attn)} entries but ch_mults has {len(ch_mults)}")
+        check(cond_scale > 0, f"cond_scale must be positive, got {cond_scale}")
         self.config = dict(in_ch=in_ch, ch=ch, ch_mults=ch_mults, n_classes=n_classes, cond_dim=cond_dim, d_emb=d,
-                           mbstd_group=mbstd_group, is_attn=is_attn)
+                           mbstd_group=mbstd_group, is_attn=is_attn, cond_scale=float(cond_scale))
         self.in_ch, self.ch, self.n_classes, self.cond_dim, self.mbstd_group = in_ch, ch, n_classes, cond_dim, mbstd_group
+        self.cond_scale = float(cond_scale)
         self.t_mlp = nn.Sequential(nn.Linear(ch, d), nn.LeakyReLU(0.2), nn.Linear(d, d), nn.LeakyReLU(0.2))
         self.conv_in = nn.Conv2d(2 * in_ch, ch, 3, padding=1)
         cs = [ch] + [ch * m for m in ch_mults]
@@ -114,8 +116,10 @@ def _cond_embedding(D: Discriminator, c, drop_cond, B: int):
     if D.n_classes:
         check(torch.is_tensor(c) and not c.is_floating_point() and c.shape == (B,), f"c must be class ids, a LongTensor [{B}]")
         check(bool((c >= 0).all() and (c < D.n_classes).all()), f"class label out of range [0, {D.n_classes})")
-    else: check(torch.is_tensor(c) and c.is_floating_point() and c.shape == (B, D.cond_dim), f"c must be a float tensor [{B}, {D.cond_dim}]")
-    e = D.embed(c)
+    else: check(torch.is_tensor(c) and c.is_floating_point() and c.ndim in (2, 3) and c.shape[0] == B and c.shape[-1] == D.cond_dim,
+                f"c must be a float tensor [{B}, {D.cond_dim}] or tokens [{B}, L, {D.cond_dim}], got {list(getattr(c, 'shape', []))}")
+    e = D.embed(c) if D.n_classes else D.embed(c * D.cond_scale)
+    if e.ndim == 3: e = e.mean(1)                                   # condition tokens: their mean, as the UNet's FiLM
     if drop_cond is None: return e
     drop = torch.as_tensor(drop_cond, device=e.device).bool().expand(B)
     return torch.where(drop[:, None], D.null.to(e.dtype), e)

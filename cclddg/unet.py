@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from functools import partial
 import torch, torch.nn as nn, torch.nn.functional as F
-from einops import rearrange
+from einops import rearrange, repeat
 from fastcore.basics import patch
 from .core import *
 
@@ -176,15 +176,16 @@ class UNet(nn.Module):
     "Conditional UNet `model(x, t, c=None, z=None, drop_cond=None)` predicting an image shaped like `x`"
     def __init__(self, in_ch: int, out_ch: int | None = None, ch: int = 32, ch_mults=(1, 2, 2), is_attn=(False, True, True),
                  n_res: int = 2, n_heads: int = 4, dropout: float = 0., n_classes: int = 0, cond_dim: int = 0,
-                 cond_mode: str = 'both', z_dim: int = 0, z_emb: int = 256, n_mlp: int = 2, groups: int = 8):
+                 cond_mode: str = 'both', z_dim: int = 0, z_emb: int = 256, n_mlp: int = 2, groups: int = 8,
+                 cond_scale: float = 1.):
         super().__init__()
         ch_mults, is_attn = [int(m) for m in ch_mults], [bool(a) for a in is_attn]
         self.config = dict(in_ch=in_ch, out_ch=out_ch, ch=ch, ch_mults=ch_mults, is_attn=is_attn, n_res=n_res,
                            n_heads=n_heads, dropout=dropout, n_classes=n_classes, cond_dim=cond_dim, cond_mode=cond_mode,
-                           z_dim=z_dim, z_emb=z_emb, n_mlp=n_mlp, groups=groups)
+                           z_dim=z_dim, z_emb=z_emb, n_mlp=n_mlp, groups=groups, cond_scale=float(cond_scale))
         _check_config(self.config)
         self.in_ch, self.out_ch, self.n_levels = in_ch, default(out_ch, in_ch), len(ch_mults)
-        self.n_classes, self.cond_dim, self.cond_mode, self.z_dim = n_classes, cond_dim, cond_mode, z_dim
+        self.n_classes, self.cond_dim, self.cond_mode, self.z_dim, self.cond_scale = n_classes, cond_dim, cond_mode, z_dim, float(cond_scale)
         d = self.d_emb = 4 * ch
         self.time_emb = TimeEmbedding(ch, d)
         self.cond_embed = nn.Embedding(n_classes, d) if n_classes else nn.Linear(cond_dim, d) if cond_dim else None
@@ -225,6 +226,7 @@ def _check_config(cfg: dict):
     check(cfg['out_ch'] is None or cfg['out_ch'] >= 1, f"out_ch must be >= 1, got {cfg['out_ch']}")
     check(not (cfg['n_classes'] and cfg['cond_dim']), "give either n_classes (class ids) or cond_dim (vectors), not both")
     check(cfg['cond_mode'] in ('film', 'xattn', 'both'), f"cond_mode must be 'film', 'xattn' or 'both', got '{cfg['cond_mode']}'")
+    check(cfg['cond_scale'] > 0, f"cond_scale must be positive, got {cfg['cond_scale']}")
     check(0 <= cfg['dropout'] < 1, f"dropout must be in [0, 1), got {cfg['dropout']}")
     check(not cfg['z_dim'] or (cfg['z_emb'] >= 1 and cfg['n_mlp'] >= 0), "z_emb must be >= 1 and n_mlp >= 0")
 
@@ -257,7 +259,7 @@ def embed_cond(self: UNet, c: torch.Tensor, B: int) -> torch.Tensor:
         return self.cond_embed(c)[:, None]
     check(c.is_floating_point() and c.ndim in (2, 3) and c.shape[0] == B and c.shape[-1] == self.cond_dim,
           f"c must be a float tensor [{B}, {self.cond_dim}] or [{B}, L, {self.cond_dim}], got {c.dtype} {list(c.shape)}")
-    tok = self.cond_embed(c)
+    tok = self.cond_embed(c * self.cond_scale)
     return tok[:, None] if c.ndim == 2 else tok
 
 @patch

@@ -216,14 +216,14 @@ def upload_tensor(self: SamplerWidget) -> torch.Tensor:
 
 @patch
 def condition(self: SamplerWidget, n: int):
-    "The model's condition for `n` samples: class ids [n], embeddings [n, D] of the prompt or upload, or None"
+    "The model's condition for `n` samples: class ids [n], embeddings [n, D] (or phrase tokens) of the prompt or upload, or None"
     check(exists(self.pipe), "load a checkpoint first")
     if self.cond == 'class': return torch.full((n,), int(self.cls.value), dtype=torch.long)
     if self.cond == 'none': return None
     emb = self.pipe.embedder
     check(exists(emb), "this model has no embedder to encode prompts or images")
     if self.mode.value == 'image': e = emb.encode_image(self.upload_tensor().to(self.pipe.device))
-    else: e = emb.encode_text([_clean_prompt(self.prompt.value)])
+    else: e = self.pipe.encode_prompts([_clean_prompt(self.prompt.value)])   # [1, D], or phrase tokens [1, 1 + K, D]
     return e.float().repeat_interleave(n, 0)
 
 @patch
@@ -271,8 +271,8 @@ def interpolate(self: SamplerWidget) -> torch.Tensor:
     k, seed, mode = int(self.n_interp.value), int(self.seed.value), self.interp_mode.value
     if self.cond == 'text':
         check(exists(self.pipe.embedder), "this model has no embedder to encode prompts")
-        e = self.pipe.embedder.encode_text([_clean_prompt(self.prompt_a.value, 'first prompt'),
-                                            _clean_prompt(self.prompt_b.value, 'second prompt')]).float().cpu()
+        e = self.pipe.encode_prompts([_clean_prompt(self.prompt_a.value, 'first prompt'),
+                                      _clean_prompt(self.prompt_b.value, 'second prompt')]).float().cpu()
         cs, zs = list(interp_path(e[0], e[1], k, mode)[:, None]), [None] * k
     else:
         check(self.pipe.kind == 'ddgan', "interpolation needs a text model (two prompts) or a DDGAN (two latents z)")
