@@ -73,8 +73,8 @@ def get_parser() -> ArgumentParser:
     c = p.add_argument_group('conditioning and latents').add_argument
     c('--embedder', default='none', help='none (class labels), tiny (train one here), tiny:DIR or open_clip:MODEL/PRETRAINED')
     c('--embedder_steps', type=int, default=800, help='training steps of a --embedder tiny (default: 800)')
-    c('--embedder_loss', default='cloob', help='loss of a --embedder tiny: cloob or clip (default: cloob)')
-    c('--pct_text', type=float, default=0.5, help='share of samples conditioned on the caption embedding, not the image one (default: 0.5)')
+    c('--embedder_loss', default='clip', help='loss of a --embedder tiny: clip or cloob (default: clip, the better of the two at this scale)')
+    c('--pct_text', type=float, default=1., help='share of samples conditioned on the caption embedding, not the image one (default: 1)')
     c('--pct_zeros', type=float, default=0.1, help='share of samples trained with the null condition (for guidance) (default: 0.1)')
     c('--max_phrases', type=int, default=2, help='caption condition: the caption embedding plus one per object phrase (split at " and "/";"), '
       'up to this many; 0: the caption embedding alone, as the original (default: 2)')

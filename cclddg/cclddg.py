@@ -1,7 +1,7 @@
-"""Train a few-step latent DDGAN on the embeddings of *images* (and some captions), then ask it for *text*: the shared
-image-text embedding space turns an image-conditioned generator into a text-to-image one. Encoding a data set once,
-the image/caption condition mix (`pct_text`), a sampling pipeline (text, image variations, guidance grids) and
-loading from a checkpoint.
+"""Train a few-step latent DDGAN on the CLIP/CLOOB embeddings of images or of their captions, then ask it for *text*:
+the shared image-text embedding space turns an image-conditioned generator into a text-to-image one. Object-phrase
+conditions that bind attributes in two-object prompts, encoding a data set once, the image/caption condition mix
+(`pct_text`), a sampling pipeline (text, image variations, guidance grids) and loading from a checkpoint.
 
 Docs: https://cclddg.github.io/cclddg/cclddg.html.md"""
 
