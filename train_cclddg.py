@@ -21,7 +21,7 @@ from cclddg.data import get_dataset, save_grid
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
-                             process_state, barrier)
+                             load_weights, load_state, process_state, barrier)
 from cclddg.ddgan import Discriminator, DDGANTrainer
 
 
@@ -312,6 +312,17 @@ def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
     return {**m, 'eval_samples': len(x), 'eval_sampler': sampler, 'eval_cfg': a.cfg, 'sample_seconds_per_image': dt / len(x)}
 
 
+def check_checkpoint(ckpt, cfg: dict):
+    "Load every weight file and the state of checkpoint `ckpt` into fresh networks built from `cfg`: clear errors, early"
+    d = find_checkpoint(ckpt)
+    nets = {'model': lambda: UNet(**cfg['unet']), 'ema': lambda: UNet(**cfg['unet'])}
+    if cfg['model'] == 'ddgan': nets['disc'] = lambda: Discriminator(**cfg['disc'])
+    try:
+        for name, build in nets.items(): load_weights(build(), d / f'{name}.safetensors')
+    except (TypeError, KeyError) as e: raise CclddgError(f"'{d / 'config.json'}' does not describe this version's networks: {e}") from None
+    load_state(d)
+
+
 @cli_errors
 def main(argv=None):
     t_start = time.time()
@@ -322,6 +333,7 @@ def main(argv=None):
         check(cfg.get('model') in MODELS and 'unet' in cfg and 'train' in cfg,
               f"'{find_checkpoint(a.resume) / 'config.json'}' is not a train_cclddg.py checkpoint config")
         check(a.model in (None, cfg['model']), f"--resume checkpoint holds a '{cfg['model']}' model, not '{a.model}'")
+        check_checkpoint(a.resume, cfg)
         keep = {k: getattr(a, k) for k in ('resume', 'out', 'n_batches', 'max_minutes', 'device', 'num_workers',
                                            'no_mixed_precision', 'wandb_project', 'eval_samples')}
         a = argparse.Namespace(**{**vars(a), **cfg['train'], **keep})
