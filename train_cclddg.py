@@ -302,12 +302,7 @@ def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
         caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
         x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=a.cfg, seed=a.seed + 1 + i) for i in range(0, len(caps), 250)])
         dt = time.time() - t0
-        r = evaluate_shapes_samples(x * 2 - 1, attrs)
-        one = attrs[:, 4] < 0
-        m = {'prompt_fidelity': r['prompt_fidelity'],
-             'prompt_fidelity_1_object': evaluate_shapes_samples(x[one] * 2 - 1, attrs[one])['prompt_fidelity'],
-             'prompt_fidelity_2_objects': evaluate_shapes_samples(x[~one] * 2 - 1, attrs[~one])['prompt_fidelity'],
-             'per_attribute': r['per_attribute']}
+        m = evaluate_shapes_samples(x * 2 - 1, attrs, by_objects=True)
     else: return {}
     return {**m, 'eval_samples': len(x), 'eval_sampler': sampler, 'eval_cfg': a.cfg, 'sample_seconds_per_image': dt / len(x)}
 
@@ -364,8 +359,7 @@ def main(argv=None):
         from cclddg.cclddg import encode_dataset, embedding_batch_fn, encode_batch_fn
         if isinstance(ds, IterableDataset): batch_fn = encode_batch_fn(ae, emb, a.pct_text, a.max_phrases)
         else:
-            data, info['encode_seconds'] = timed(encode_dataset, ds, ae, emb, device=a.device, progress=is_main,
-                                                 max_phrases=a.max_phrases if emb is not None else 0)
+            data, info['encode_seconds'] = timed(encode_dataset, ds, ae, emb, device=a.device, progress=is_main, max_phrases=a.max_phrases)
             if emb is not None: batch_fn = embedding_batch_fn(a.pct_text)
     if not a.resume: cfg = run_config(a, ds, data, ae_spec, emb_spec, emb, read_prompts(a, ds))
     cfg.pop('step', None); cfg.pop('world', None)

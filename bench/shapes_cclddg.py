@@ -27,11 +27,11 @@ def guidance_sweep(run: str, cfgs: list, n: int, seed: int = 0) -> dict:
     test = Shapes('test', img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
     items = [test[i] for i in range(len(test))]
     caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
-    one, out = attrs[:, 4] < 0, {}
+    out = {}
     for s in cfgs:
         x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=s, seed=seed + 1 + i) for i in range(0, len(caps), 250)]) * 2 - 1
-        f = lambda m: evaluate_shapes_samples(x[m], attrs[m])['prompt_fidelity']
-        out[str(s)] = dict(all=f(torch.ones_like(one)), one_object=f(one), two_objects=f(~one))
+        r = evaluate_shapes_samples(x, attrs, by_objects=True)
+        out[str(s)] = dict(all=r['prompt_fidelity'], one_object=r['prompt_fidelity_1_object'], two_objects=r['prompt_fidelity_2_objects'])
         print(f"guidance {s}: prompt fidelity {out[str(s)]['all']:.3f} (one object {out[str(s)]['one_object']:.3f}, "
               f"two objects {out[str(s)]['two_objects']:.3f})", flush=True)
     return out

@@ -370,8 +370,13 @@ def get_shapes_attr_classifier(cache_dir=None, img_size: int = 32, n_train: int 
     save_cached(model, 'shapes_attr_classifier', args, cache_dir, model.metrics)
     return model
 
-def evaluate_shapes_samples(images, attrs, attr_classifier: nn.Module | None = None) -> dict:
-    "Prompt fidelity and per-attribute accuracies of shapes samples generated for `attrs` [B, 8]"
+def evaluate_shapes_samples(images, attrs, attr_classifier: nn.Module | None = None, by_objects: bool = False) -> dict:
+    "Prompt fidelity and per-attribute accuracies of shapes samples generated for `attrs` [B, 8] (`by_objects`: also per object count)"
     clf = default(attr_classifier, get_shapes_attr_classifier)
     faithful, per = score_attrs(predict_objects(clf, images), attrs)
-    return dict(prompt_fidelity=faithful.float().mean().item(), per_attribute=per)
+    r = dict(prompt_fidelity=faithful.float().mean().item(), per_attribute=per)
+    if by_objects:   # one classifier pass, split by how many objects the prompt asked for (nan for an empty group)
+        one = torch.atleast_2d(torch.as_tensor(attrs))[:, 4] < 0
+        r.update(prompt_fidelity_1_object=faithful[one].float().mean().item(),
+                 prompt_fidelity_2_objects=faithful[~one].float().mean().item())
+    return r

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from functools import partial
 import torch, torch.nn as nn, torch.nn.functional as F
-from einops import rearrange, repeat
+from einops import rearrange
 from fastcore.basics import patch
 from .core import *
 

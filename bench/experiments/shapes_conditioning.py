@@ -142,13 +142,12 @@ te = Shapes('test', n=500, captions='canonical')
 caps = [te[i]['caption'] for i in range(500)]; attrs = torch.stack([te[i]['attrs'] for i in range(500)])
 c = oracle_tokens(attrs) if a.oracle else text_tokens(caps) if a.tokens else emb.encode_text(caps)
 Gm = tr.ema.model.eval()
-one = attrs[:, 4] < 0
 r = dict(name=a.name, args=vars(a), steps=tr.step, train_s=ts)
 for cfgv in (1., 1.5, 2.):
     with torch.no_grad():
         z = ddgan_sample_z(Gm, diff, (500, 4, 8, 8), c, cfgv, torch.Generator().manual_seed(0), tanh=False)
         x = ae.decode(z).clamp(-1, 1)
-    r[f'cfg{cfgv}'] = dict(all=evaluate_shapes_samples(x, attrs)['prompt_fidelity'],
-         one=evaluate_shapes_samples(x[one], attrs[one])['prompt_fidelity'], two=evaluate_shapes_samples(x[~one], attrs[~one]))
+    f = evaluate_shapes_samples(x, attrs, by_objects=True)
+    r[f'cfg{cfgv}'] = dict(all=f['prompt_fidelity'], one=f['prompt_fidelity_1_object'], two=f['prompt_fidelity_2_objects'])
 print(json.dumps(r))
 Path('/tmp/exp').mkdir(exist_ok=True); open(f'/tmp/exp/res_{a.name}.json', 'w').write(json.dumps(r))
