@@ -21,7 +21,8 @@ from cclddg.data import get_dataset, save_grid
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
-                             load_weights, load_state, process_state, barrier)
+                             load_weights, load_state, process_state, barrier,
+                             end_processes)
 from cclddg.ddgan import Discriminator, DDGANTrainer
 
 
@@ -389,6 +390,7 @@ def main(argv=None):
               f"to {a.n_batches}" + (f" or {a.max_minutes} min" if a.max_minutes else ''), file=sys.stderr)
     tr.fit(a.n_batches, a.max_minutes)
     train_s = time.time() - t0
+    end_processes()     # the last collective: rank 0 evaluates alone, the others leave cleanly (see 04)
     if not is_main: return None
     write_grid(tr, cfg, a, ae, emb, out / 'samples.png', wandb_cb)
     if ae is not None: info['ae_psnr'] = write_reconstructions(ae, ds, a, out / 'reconstructions.png', tr)

@@ -19,8 +19,8 @@ from .core import *
 # %% auto #0
 __all__ = ['EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config', 'load_weights', 'load_state', 'Callback',
            'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size', 'broadcast_parameters',
-           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'label_cond', 'BaseTrainer',
-           'Trainer']
+           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'end_processes', 'label_cond',
+           'BaseTrainer', 'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -195,6 +195,11 @@ class WandbCB(Callback):
 # %% ../nbs/04_training.ipynb #4fe1ec49
 def process_state(cpu: bool = False):
     "accelerate's `PartialState`: rank, world size and device of this process (joins torchrun's process group if launched by it)"
+    # torch.distributed.nn.functional binds `group=group.WORLD` as default arguments when it is first imported (torch
+    # imports it lazily, e.g. with the optimisers' torch._dynamo). Imported after the group exists, those defaults keep
+    # the group alive past `destroy_process_group`, and gloo's threads then die in interpreter shutdown: an occasional
+    # SIGABRT "terminate called without an active exception" after a finished run. Imported first, they bind None.
+    import torch.distributed.nn
     from accelerate import PartialState
     return PartialState(cpu=cpu)
 
@@ -232,6 +237,12 @@ def mean_over_processes(x: float) -> float:
 def barrier():
     "Wait for every process (a no-op in a single process)"
     if world_size() > 1: torch.distributed.barrier()
+
+def end_processes():
+    "Leave the process group at the end of a distributed run: wait for every process, then destroy the group (a no-op in a single process)"
+    if world_size() > 1:
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
 
 # %% ../nbs/04_training.ipynb #96c52c53
 def label_cond(batch: dict): return batch['label']
