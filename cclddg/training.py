@@ -199,7 +199,8 @@ def process_state(cpu: bool = False):
     # imports it lazily, e.g. with the optimisers' torch._dynamo). Imported after the group exists, those defaults keep
     # the group alive past `destroy_process_group`, and gloo's threads then die in interpreter shutdown: an occasional
     # SIGABRT "terminate called without an active exception" after a finished run. Imported first, they bind None.
-    import torch.distributed.nn
+    try: import torch.distributed.nn.functional
+    except ImportError: pass    # builds without torch.distributed have no group to keep alive either
     from accelerate import PartialState
     return PartialState(cpu=cpu)
 
