@@ -21,8 +21,7 @@ from cclddg.data import get_dataset, save_grid
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
-                             load_weights, load_state, process_state, barrier,
-                             end_processes)
+                             load_weights, load_state, process_state, barrier, end_processes)
 from cclddg.ddgan import Discriminator, DDGANTrainer
 
 
