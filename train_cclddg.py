@@ -22,7 +22,7 @@ from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
                              load_weights, load_state, process_state, barrier, end_processes)
-from cclddg.ddgan import Discriminator, DDGANTrainer
+from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
 
 
 def _ints(s): return tuple(int(v) for v in s.split(','))
@@ -53,6 +53,10 @@ def get_parser() -> ArgumentParser:
     o('--r1_gamma', type=float, default=0.1, help='R1 penalty weight on real x_{t-1} (ddgan) (default: 0.1)')
     o('--lazy_reg', type=int, default=4, help='apply R1 every N steps (ddgan) (default: 4)')
     o('--recon_loss_scale', type=float, default=None, help="weight of ||x0' - x0||^2 in the generator loss (ddgan) (default: 0, 1 latent)")
+    o('--adv_loss_scale', type=float, default=1., help='weight of the adversarial loss in the generator loss (ddgan); 0 trains by '
+      'reconstruction alone, the ablation without the GAN (default: 1)')
+    o('--recon_weighting', default='constant', help="per-step weight of the reconstruction term (ddgan): constant, or snr = min(1, SNR_t), "
+      "which leaves the noisy steps to the adversarial loss (default: constant)")
     n = p.add_argument_group('networks').add_argument
     n('--n_channels_unet', type=int, default=32, help='base channels of the UNet / generator (default: 32)')
     n('--ch_mults', type=_ints, default=None, help='UNet channel multipliers per resolution, e.g. 1,2,2 (default: 1,2,2; latent 1,2)')
@@ -141,6 +145,9 @@ def check_args(a):
     check(len(a.ch_mults) == len(a.is_attn), f"--ch_mults has {len(a.ch_mults)} entries but --is_attn has {len(a.is_attn)}")
     check(len(a.ch_mults_disc) == len(a.is_attn_disc),
           f"--ch_mults_disc has {len(a.ch_mults_disc)} entries but --is_attn_disc has {len(a.is_attn_disc)}")
+    check(a.adv_loss_scale >= 0, f"--adv_loss_scale must not be negative, got {a.adv_loss_scale}")
+    check(a.model != 'ddgan' or a.adv_loss_scale + a.recon_loss_scale > 0, "--adv_loss_scale and --recon_loss_scale are both 0: the generator would learn nothing")
+    check(a.recon_weighting in RECON_WEIGHTINGS, f"unknown --recon_weighting '{a.recon_weighting}': expected one of {', '.join(RECON_WEIGHTINGS)}")
     check(a.schedule in ('linear', 'cosine', 'vp'), f"unknown schedule '{a.schedule}': expected linear, cosine or vp")
     check(a.schedule != 'cosine' or (a.beta_min is None and a.beta_max is None),
           "--beta_min/--beta_max set the linear or vp schedule; the cosine schedule has no betas to set")
@@ -307,6 +314,23 @@ def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
     return {**m, 'eval_samples': len(x), 'eval_sampler': sampler, 'eval_cfg': a.cfg, 'sample_seconds_per_image': dt / len(x)}
 
 
+def sample_quality(tr, cfg: dict, a, ae, emb) -> dict:
+    "Shapes text models: spread of samples of one caption against real renders of it (`diversity_ratio`) and a feature FD against real test images (`shapes_fd`) with its real-vs-real floor"
+    if a.eval_samples == 0 or cfg['data']['name'] != 'shapes' or not cfg['embedder']: return {}
+    from cclddg.data import Shapes, objects_from_attrs
+    from cclddg.evaluation import get_shapes_attr_classifier
+    from cclddg.cclddg import diversity_ratio, shapes_fd
+    pipe, n, img = pipeline(tr, cfg, ae, emb), max(a.eval_samples, 50), cfg['data']['img_size']
+    test, train = (Shapes(s, img_size=img, n=n, seed=a.seed, captions='canonical') for s in ('test', 'train'))
+    items = [test[i] for i in range(n)]
+    real = torch.stack([it['image'] for it in items])
+    x = torch.cat([pipe.text_to_image([it['caption'] for it in items[i:i + 250]], cfg=a.cfg, seed=a.seed + 2 + i) for i in range(0, n, 250)])
+    clf = get_shapes_attr_classifier(device=a.device)
+    div = diversity_ratio(pipe, [objects_from_attrs(it['attrs']) for it in items[:8]], n=16, cfg=a.cfg, seed=a.seed)
+    return dict(diversity=div.pop('median'), diversity_per_prompt=div, fd=shapes_fd(clf, x * 2 - 1, real),
+                fd_real_vs_real=shapes_fd(clf, torch.stack([train[i]['image'] for i in range(n)]), real))
+
+
 def check_checkpoint(ckpt, cfg: dict):
     "Load every weight file and the state of checkpoint `ckpt` into fresh networks built from `cfg`: clear errors, early"
     d = find_checkpoint(ckpt)
@@ -380,7 +404,8 @@ def main(argv=None):
     else:
         tr = DDGANTrainer(model, Discriminator(**cfg['disc']), GaussianDiffusion(**cfg['diffusion']), data, lr_g=a.lr_gen,
                           lr_d=a.lr_disc, r1_gamma=a.r1_gamma, lazy_reg=a.lazy_reg, tanh=cfg['tanh'], weight_decay=a.weight_decay,
-                          recon_weight=a.recon_loss_scale, progress=False, **common)
+                          recon_weight=a.recon_loss_scale, adv_weight=a.adv_loss_scale,
+                          recon_weighting=a.recon_weighting, progress=False, **common)
     if a.resume: tr.resume(a.resume)
     start_step, t0 = tr.step, time.time()
     if is_main:
@@ -403,7 +428,7 @@ def main(argv=None):
                    images_per_second=n_imgs / max(train_s, 1e-9), final_loss=sum(last) / max(1, len(last)),
                    **({'final_losses': {k: sum(r[k] for r in tr.records[-50:]) / len(tr.records[-50:]) for k in tr.records[-1]
                                         if k != 'step'}} if tr.records else {}),
-                   **info, **evaluate(tr, cfg, a, ae, emb), device=str(tr.device),
+                   **info, **evaluate(tr, cfg, a, ae, emb), **sample_quality(tr, cfg, a, ae, emb), device=str(tr.device),
                    machine=f"{platform.platform()}, {torch.get_num_threads()} threads",
                    total_minutes=(time.time() - t_start) / 60, command=' '.join(['python', *sys.argv]))
     atomic_write_text(out / 'metrics.json', json.dumps(metrics, indent=2))

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-import torch, torch.nn as nn
+import numpy as np
+import torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader, IterableDataset
 from einops import rearrange, repeat
 from tqdm.auto import tqdm
@@ -23,11 +24,13 @@ from .ddgan import guided_x0, posterior_sample
 from .training import find_checkpoint, load_config, load_weights
 from .autoencoder import load_autoencoder
 from .embedders import get_embedder
+from .data import render_shapes, max_jitter, obj_index, caption_for
+from .evaluation import frechet_distance, as_images, batched, model_device
 
 # %% auto #0
 __all__ = ['PHRASE_SEP', 'split_phrases', 'text_condition', 'EncodedDataset', 'encode_batch', 'encode_dataset', 'choose_cond',
            'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z', 'CclddgPipeline', 'resolve_embedder_spec',
-           'load_cclddg']
+           'load_cclddg', 'pairwise_spread', 'real_renders', 'diversity_ratio', 'shapes_features', 'shapes_fd']
 
 # %% ../nbs/11_cclddg.ipynb #3bdb099e
 PHRASE_SEP = r'\s+and\s+|\s*;\s*'   # where a caption is split into object phrases: " and " and ";"
@@ -282,3 +285,46 @@ def load_cclddg(ckpt, device=None, use_ema: bool = True) -> CclddgPipeline:
     ae = load_autoencoder(_resolve(cfg['latent'], run_dir), device=device) if cfg.get('latent') else None
     emb = get_embedder(resolve_embedder_spec(cfg['embedder'], run_dir), device=device) if cfg.get('embedder') else None
     return CclddgPipeline(model, diff, cfg, device, ae, emb)
+
+# %% ../nbs/11_cclddg.ipynb #dd141509
+def pairwise_spread(x: torch.Tensor) -> float:
+    "S(x) = mean L2 distance between distinct pairs of images x [n, ...]"
+    check(torch.is_tensor(x) and len(x) >= 2, "pairwise_spread needs a tensor of at least 2 images")
+    f = rearrange(x.float(), 'n ... -> n (...)')
+    n = len(f)
+    return (torch.cdist(f, f).sum() / (n * (n - 1))).item()      # the diagonal is 0
+
+def real_renders(objects, n: int = 16, img_size: int = 32, seed: int = 0) -> torch.Tensor:
+    "n renders [n, 3, H, W] in [-1, 1] of the same `objects`, each with its own position jitter, drawn as `Shapes` draws it"
+    objects, rng = [obj_index(o) for o in objects], np.random.default_rng(seed)
+    jitter = lambda o: tuple(rng.uniform(-1, 1, 2) * max_jitter(o[2]))
+    return torch.stack([render_shapes(objects, img_size, [jitter(o) for o in objects]) for _ in range(n)])
+
+# %% ../nbs/11_cclddg.ipynb #f58f7d69
+@torch.no_grad()
+def diversity_ratio(pipe: CclddgPipeline, scenes, n: int = 16, cfg: float = 1., seed: int = 0) -> dict:
+    "S(n samples of a scene's canonical caption) / S(n real renders of it), per scene and their 'median'"
+    check(len(scenes) > 0 and n >= 2, "give at least one scene and n >= 2")
+    img = pipe.config['data']['img_size']
+    r = {}
+    for i, objs in enumerate(scenes):
+        cap = caption_for(objs)
+        fake = pipe.text_to_image([cap], n_per_prompt=n, cfg=cfg, seed=seed + i) * 2 - 1
+        r[cap] = pairwise_spread(fake) / pairwise_spread(real_renders(objs, n, img, seed + i))
+    return {**r, 'median': float(np.median(list(r.values())))}
+
+# %% ../nbs/11_cclddg.ipynb #82e312c3
+@torch.no_grad()
+def shapes_features(clf: nn.Module, images, bs: int = 500) -> torch.Tensor:
+    "Features [B, 9 * 2nf] of images in [-1, 1]: the attribute classifier's hidden per-cell layer, flattened in cell order"
+    x = as_images(images, clf.channels, clf.img_size)
+    def f(x):
+        h = clf.body(x)
+        h = torch.cat([F.adaptive_max_pool2d(h, 3), F.adaptive_avg_pool2d(h, 3)], 1)
+        return rearrange(clf.head[:2](h), 'b c h w -> b (h w c)')
+    return batched(f, x, model_device(clf), bs)
+
+def shapes_fd(clf: nn.Module, images, real_images) -> float:
+    "Fréchet distance between `images` and `real_images` (both in [-1, 1]) on `shapes_features`"
+    stats = lambda x: (lambda f: (f.mean(0), np.cov(f, rowvar=False)))(shapes_features(clf, x).double().numpy())
+    return frechet_distance(*stats(images), *stats(real_images))

@@ -20,8 +20,9 @@ from .training import (EMA, BaseTrainer, ProgressCB, label_cond, find_checkpoint
                               broadcast_parameters, average_gradients, mean_over_processes)
 
 # %% auto #0
-__all__ = ['q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss', 'g_loss',
-           'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'load_ddgan']
+__all__ = ['RECON_WEIGHTINGS', 'q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss',
+           'g_loss', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'recon_weights', 'd_stats',
+           'load_ddgan']
 
 # %% ../nbs/10_ddgan.ipynb #276bfc25
 def _at(v: torch.Tensor, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -192,13 +193,16 @@ class DDGANTrainer(BaseTrainer):
                  lr_d: float = 1.25e-4, betas=(0.5, 0.9), r1_gamma: float = 0.02, lazy_reg: int = 1, ema_decay: float = 0.999,
                  p_uncond: float = 0.1, tanh: bool = True, cond_fn=label_cond, device=None, seed: int = 0,
                  num_workers: int = 0, mixed_precision: bool = True, progress: bool = True, cbs=(), grad_accum: int = 1,
-                 weight_decay: float = 0., recon_weight: float = 0., batch_fn=None, dist=None):
+                 weight_decay: float = 0., recon_weight: float = 0., batch_fn=None, dist=None, adv_weight: float = 1.,
+                 recon_weighting: str = 'constant'):
         check(getattr(G, 'z_dim', 0) > 0, "the generator must be a UNet with z_dim > 0 (it takes a latent z)")
         check(lr_g > 0 and lr_d > 0, f"learning rates must be positive, got lr_g={lr_g}, lr_d={lr_d}")
         check(0 <= p_uncond < 1, f"p_uncond must be in [0, 1), got {p_uncond}")
         check(r1_gamma >= 0 and lazy_reg >= 1, f"need r1_gamma >= 0 and lazy_reg >= 1, got {r1_gamma}, {lazy_reg}")
         check(grad_accum >= 1 and weight_decay >= 0 and recon_weight >= 0,
               f"need grad_accum >= 1, weight_decay >= 0 and recon_weight >= 0, got {grad_accum}, {weight_decay}, {recon_weight}")
+        check(adv_weight >= 0 and adv_weight + recon_weight > 0, f"need adv_weight >= 0 and some loss for G, got {adv_weight}, {recon_weight}")
+        check(recon_weighting in RECON_WEIGHTINGS, f"unknown recon weighting '{recon_weighting}': expected one of {', '.join(RECON_WEIGHTINGS)}")
         check(bool(G.conditional) == bool(D.conditional), "G and D must both be conditional or both unconditional")
         if progress and not any(isinstance(cb, ProgressCB) for cb in cbs): cbs = [*cbs, ProgressCB()]
         self._setup(ds, batch_size, seed, num_workers, cbs, device, dist, mixed_precision)
@@ -209,9 +213,11 @@ class DDGANTrainer(BaseTrainer):
         self.ema = EMA(G, ema_decay)
         self.hp = dict(batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=list(betas), r1_gamma=r1_gamma, lazy_reg=lazy_reg,
                        ema_decay=ema_decay, p_uncond=p_uncond, tanh=tanh, seed=seed, grad_accum=grad_accum,
-                       weight_decay=weight_decay, recon_weight=recon_weight)
+                       weight_decay=weight_decay, recon_weight=recon_weight, adv_weight=adv_weight,
+                       recon_weighting=recon_weighting)
         self.r1_gamma, self.lazy_reg, self.p_uncond, self.tanh = r1_gamma, lazy_reg, p_uncond, tanh
         self.grad_accum, self.recon_weight, self.cond_fn, self.batch_fn = grad_accum, recon_weight, cond_fn, batch_fn
+        self.adv_weight, self.recon_weighting = adv_weight, recon_weighting
 
     @property
     def model(self) -> UNet: return self.G
@@ -230,16 +236,31 @@ def _fake(self: DDGANTrainer, xt, t, z, c, drop):
     x0 = x0_prime(self.G, xt, t, z, c, drop, self.tanh)
     return posterior_sample(self.diff, x0, xt, t, self.gen), x0
 
+RECON_WEIGHTINGS = ('constant', 'snr')
+
+def recon_weights(diff: GaussianDiffusion, t: torch.Tensor, weighting: str = 'constant') -> torch.Tensor:
+    "Per-sample weight of the reconstruction term: 1 ('constant'), or min(1, SNR_t) = min(1, abar_t / (1 - abar_t)) ('snr')"
+    check(weighting in RECON_WEIGHTINGS, f"unknown recon weighting '{weighting}': expected one of {', '.join(RECON_WEIGHTINGS)}")
+    if weighting == 'constant': return torch.ones(t.shape, device=t.device)
+    abar = diff.abar.to(t.device)[t]
+    return (abar / (1 - abar)).clamp(max=1.)
+
+def d_stats(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> dict:
+    "What the discriminator is doing: mean logits on real and fake pairs, and its accuracy (real > 0, fake < 0)"
+    r, f = real_logits.detach().float(), fake_logits.detach().float()
+    return dict(d_real=r.mean().item(), d_fake=f.mean().item(), d_acc=0.5 * ((r > 0).float().mean() + (f < 0).float().mean()).item())
+
 def _d_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
-    "Discriminator loss on one micro-batch (plus R1 every `lazy_reg` steps, weighted by `lazy_reg`)"
+    "Discriminator loss on one micro-batch (plus R1 every `lazy_reg` steps, weighted by `lazy_reg`) and `d_stats`"
     t, x_prev, xt, z = self._draw(x0)
     with autocast(self.device, self.mixed_precision):
         with torch.no_grad(): fake, _ = self._fake(xt, t, z, c, drop)
-        loss = d_loss(self.D(x_prev, xt, t, c, drop), self.D(fake, xt, t, c, drop))
+        real_logits, fake_logits = self.D(x_prev, xt, t, c, drop), self.D(fake, xt, t, c, drop)
+        loss = d_loss(real_logits, fake_logits)
     r1 = torch.zeros((), device=self.device)
     if self.r1_gamma > 0 and self.step % self.lazy_reg == 0:
         r1 = r1_penalty(self.D, x_prev, xt, t, c, drop, self.r1_gamma)
-    return loss, r1
+    return loss, r1, d_stats(real_logits, fake_logits)
 
 def _g_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
     "Generator loss on one micro-batch through the frozen D (plus `recon_weight` * ||x0' - x0||^2 if asked)"
@@ -247,7 +268,10 @@ def _g_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
     with autocast(self.device, self.mixed_precision):
         fake, x0p = self._fake(xt, t, z, c, drop)
         loss = g_loss(self.D(fake, xt, t, c, drop))
-    rec = ((x0p.float() - x0.float()) ** 2).mean() if self.recon_weight > 0 else torch.zeros((), device=self.device)
+    rec = torch.zeros((), device=self.device)
+    if self.recon_weight > 0:
+        w = recon_weights(self.diff, t, self.recon_weighting)
+        rec = (w * reduce((x0p.float() - x0.float()) ** 2, 'b ... -> b', 'mean')).mean()
     return loss, rec
 
 def _batches_for(self: DDGANTrainer, batches) -> list:
@@ -268,20 +292,24 @@ DDGANTrainer._batches_for = _batches_for
 def _train_step(self: DDGANTrainer, batches) -> float:
     "One iteration: a D step then a G step (each over `grad_accum` micro-batches, gradients averaged over processes)"
     self.G.train(); self.D.train()
-    mbs, n, logs = self._batches_for(batches), self.grad_accum, dict(loss_d=0., r1=0., loss_g=0., recon=0.)
+    mbs, n = self._batches_for(batches), self.grad_accum
+    logs = dict(loss_d=0., r1=0., d_real=0., d_fake=0., d_acc=0., loss_g=0., recon=0.)
     self.D.requires_grad_(True); self.opt_d.zero_grad(set_to_none=True)
     for x0, c, drop in mbs:
-        loss, r1 = self._d_loss(x0, c, drop)
+        loss, r1, st = self._d_loss(x0, c, drop)
         ((loss + self.lazy_reg * r1) / n).backward()
-        logs['loss_d'] += loss.item() / n; logs['r1'] += r1.item() / n
+        for k, v in dict(loss_d=loss.item(), r1=r1.item(), **st).items(): logs[k] += v / n
+    d_keys = ('loss_d', 'r1', 'd_real', 'd_fake', 'd_acc')
+    if self.world > 1: logs.update({k: mean_over_processes(logs[k]) for k in d_keys})
+    self.check_finite(**{k: logs[k] for k in d_keys})      # before D steps: a NaN loss must not reach D's weights
     average_gradients(self.D.parameters()); self.opt_d.step()
     self.D.requires_grad_(False); self.opt_g.zero_grad(set_to_none=True)
     for x0, c, drop in mbs:
         loss, rec = self._g_loss(x0, c, drop)
-        ((loss + self.recon_weight * rec) / n).backward()
+        ((self.adv_weight * loss + self.recon_weight * rec) / n).backward()
         logs['loss_g'] += loss.item() / n; logs['recon'] += rec.item() / n
-    if self.world > 1: logs = {k: mean_over_processes(v) for k, v in logs.items()}
-    self.check_finite(**logs)
+    if self.world > 1: logs.update({k: mean_over_processes(logs[k]) for k in ('loss_g', 'recon')})
+    self.check_finite(loss_g=logs['loss_g'], recon=logs['recon'])
     average_gradients(self.G.parameters()); self.opt_g.step(); self.ema.update(self.G)
     self.step += 1
     self.logs = logs
