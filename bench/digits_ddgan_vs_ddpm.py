@@ -23,12 +23,17 @@ from cclddg.data import save_grid
 
 UNET = ['--n_channels_unet', '32', '--ch_mults', '1,2,2', '--is_attn', '0,1,1', '--n_res', '1']
 
+def rel(p) -> str:
+    "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
 def train(out, minutes, *flags):
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, str(ROOT/'train_cclddg.py'), '--dataset', 'digits', '--max_minutes', str(minutes), '--out', str(out),
+    cmd = ['python', 'train_cclddg.py', '--dataset', 'digits', '--max_minutes', str(minutes), '--out', rel(out),
            '--eval_samples', '0', *UNET, *flags]
     print('$', ' '.join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
+    subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
     return json.loads((Path(out)/'metrics.json').read_text())
 
 def main():
@@ -69,7 +74,7 @@ def main():
         gparams = sum(p.numel() for p in gp.model.parameters())
         measure(f'DDGAN, {T} steps, cfg {a.ddgan_cfg:g}', T * (2 if a.ddgan_cfg != 1 else 1), info, a.n_per_class,
                 lambda y: gp.generate(y, cfg=a.ddgan_cfg, seed=1))
-    res = dict(benchmark='digits_ddgan_vs_ddpm', command=' '.join(['python', *sys.argv]),
+    res = dict(benchmark='digits_ddgan_vs_ddpm', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads(), device=str(pipe.device)),
                date=time.strftime('%Y-%m-%d %H:%M:%S'), train_minutes_per_model=a.minutes,

@@ -16,6 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 from cclddg.sample import load_pipeline, sample
 from cclddg.evaluation import evaluate_digits_samples
 
+def rel(p) -> str:
+    "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--minutes', type=float, default=5.)
@@ -27,10 +32,10 @@ def main():
     p.add_argument('--train_args', default='', help='extra flags for train_cclddg.py')
     a = p.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
-    cmd = [sys.executable, str(ROOT/'train_cclddg.py'), '--dataset', 'digits', '--model', 'ddpm', '--max_minutes', str(a.minutes),
-           '--out', a.out, '--eval_samples', '0', *a.train_args.split()]
+    cmd = ['python', 'train_cclddg.py', '--dataset', 'digits', '--model', 'ddpm', '--max_minutes', str(a.minutes),
+           '--out', rel(a.out), '--eval_samples', '0', *a.train_args.split()]
     print('$', ' '.join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
+    subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
     train = json.loads((Path(a.out)/'metrics.json').read_text())
     pipe = load_pipeline(a.out)
     rows = []
@@ -44,7 +49,7 @@ def main():
     for s in a.cfg: measure(f'ddim50_cfg{s:g}', a.n_per_class, steps=50, cfg=s)
     best = max(a.cfg, key=lambda s: next(r['cond_acc'] for r in rows if r['sampler'] == f'ddim50_cfg{s:g}'))
     measure(f'ddpm1000_cfg{best:g}', a.ddpm_per_class, sampler='ddpm', cfg=best)
-    res = dict(benchmark='digits_ddpm', command=' '.join([sys.executable, *sys.argv]),
+    res = dict(benchmark='digits_ddpm', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads(), device=str(pipe.device)),
                date=time.strftime('%Y-%m-%d %H:%M:%S'), training=train, sampling=rows)

@@ -17,6 +17,11 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ['--dataset', 'shapes', '--model', 'ddgan', '--latent', 'train', '--embedder', 'tiny', '--max_minutes', '7']
 
+def rel(p) -> str:
+    "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
 def guidance_sweep(run: str, cfgs: list, n: int, seed: int = 0) -> dict:
     "Prompt fidelity of the trained model at each guidance scale, on the captions and seeds train_cclddg.py scores"
     from cclddg.cclddg import load_cclddg
@@ -45,11 +50,11 @@ def main():
     p.add_argument('--cfgs', default='1,1.5,2', help='guidance scales at which to score the trained model afterwards (empty: none)')
     a = p.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
-    cmd = [sys.executable, str(ROOT/'train_cclddg.py'), *MAIN, '--out', a.out, *a.train_args.split()]
+    cmd = ['python', 'train_cclddg.py', *MAIN, '--out', rel(a.out), *a.train_args.split()]
     print('$', ' '.join(cmd), flush=True)
-    t0 = time.time(); subprocess.run(cmd, check=True); wall = time.time() - t0
+    t0 = time.time(); subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT); wall = time.time() - t0
     m = json.loads((Path(a.out)/'metrics.json').read_text())
-    res = dict(benchmark='shapes_cclddg', command=' '.join(['python', *sys.argv]), train_command=' '.join(['python', *cmd[1:]]),
+    res = dict(benchmark='shapes_cclddg', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]), train_command=' '.join(cmd),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads()),
                date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_wall_minutes=wall / 60, metrics=m,

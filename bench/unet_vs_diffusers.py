@@ -21,6 +21,11 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 from cclddg.unet import UNet
 from cclddg.core import get_device, seed_everything
 
+def rel(p) -> str:
+    "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
 def n_params(m): return sum(p.numel() for p in m.parameters())
 
 def diffusers_unet(a, base):
@@ -107,11 +112,11 @@ def main():
                          images_per_second=a.steps * a.batch_size / s,
                          images_per_second_rounds=[a.steps * a.batch_size / x for x in secs[r.name]]))
     ratio = rows[0]['images_per_second'] / rows[1]['images_per_second']
-    res = dict(benchmark='unet_vs_diffusers', command=' '.join([sys.executable, *sys.argv]),
+    res = dict(benchmark='unet_vs_diffusers', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             threads=torch.get_num_threads(), torch=torch.__version__, device=str(device),
                             gpu=torch.cuda.get_device_name() if device.type == 'cuda' else None),
-               date=time.strftime('%Y-%m-%d %H:%M:%S'), args=vars(a), ours_config=ours.config,
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), args={**vars(a), 'out': rel(a.out)}, ours_config=ours.config,
                diffusers_config=dict(theirs.config), diffusers_base_width=base, results=rows,
                param_ratio_ours_over_diffusers=rows[0]['params'] / rows[1]['params'], throughput_ratio_ours_over_diffusers=ratio)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MAIN = ['--dataset', 'shapes', '--model', 'ddgan', '--latent', 'train', '--embedder', 'tiny']   # README's main command
 QUICK = ['--max_minutes', '0.2', '--ae_steps', '20', '--embedder_steps', '20', '--eval_samples', '0']
 
+def rel(p) -> str:
+    "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--run', default=str(ROOT / 'bench' / 'out' / 'shapes_cclddg'), help='run directory or checkpoint')
@@ -50,7 +55,7 @@ def main():
         print(f"{n} image{'s' * (n > 1)}: median {res[n]['median_s'] * 1000:.0f} ms (min {res[n]['min_s'] * 1000:.0f}, max {res[n]['max_s'] * 1000:.0f}) "
               f"over {len(times)} presses", flush=True)
     cfg = w.pipe.config
-    out = dict(benchmark='widget_latency', command=' '.join(['python', *sys.argv]), run=str(a.run), trained_instead=trained,
+    out = dict(benchmark='widget_latency', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]), run=rel(a.run), trained_instead=trained,
                model=dict(kind=cfg['model'], T=w.pipe.diffusion.T, shape=list(w.pipe.shape), img_size=cfg['data']['img_size'],
                           unet_params=sum(q.numel() for q in w.pipe.model.parameters())),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
