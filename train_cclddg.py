@@ -12,12 +12,12 @@ Examples:
   torchrun --nproc_per_node 8 train_cclddg.py --dataset wds:'shards/{000..099}.tar' --model ddgan \\
       --latent pretrained:stabilityai/sd-vae-ft-mse --embedder open_clip:ViT-B-32/laion2b_s34b_b79k --img_size 256"""
 from __future__ import annotations
-import argparse, json, os, platform, sys, time
+import argparse, json, math, os, platform, shutil, sys, time, warnings
 from pathlib import Path
 import torch
 from torch.utils.data import IterableDataset
 from cclddg.core import *
-from cclddg.data import get_dataset, save_grid
+from cclddg.data import get_dataset, save_grid, caption_for, attrs_for
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
@@ -27,6 +27,14 @@ from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
 
 def _ints(s): return tuple(int(v) for v in s.split(','))
 def _bools(s): return tuple(v.strip().lower() in ('1', 'true', 't', 'yes', 'y') for v in s.split(','))
+
+def _latent_scale(s):
+    "--latent_scale: 'data', 'config' or a positive number"
+    if s in ('data', 'config'): return s
+    try: v = float(s)
+    except ValueError: v = float('nan')
+    if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"expected data, config or a positive number, got {s!r}")
+    return v
 
 def get_parser() -> ArgumentParser:
     p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -89,6 +97,8 @@ def get_parser() -> ArgumentParser:
     c('--ae_ch', type=int, default=16, help='base channels of a --latent train autoencoder (default: 16)')
     c('--ae_batch_size', type=int, default=32, help='batch size of a --latent train autoencoder (default: 32)')
     c('--latent_channels', type=int, default=4, help='latent channels of a --latent train autoencoder (default: 4)')
+    c('--latent_scale', type=_latent_scale, default=None, help='latent scale factor of a --latent pretrained: VAE: data (1 / std of '
+      'the latents of up to 1024 training images, as for --latent train), config (the VAE\'s own scaling_factor) or a number (default: data)')
     s = p.add_argument_group('samples, evaluation and logging').add_argument
     s('--prompts_file', default=None, help='text file, one prompt per line, for the sample grids and the W&B prompts table')
     s('--cfg_min', type=float, default=1., help='smallest guidance scale in the sample grids (default: 1)')
@@ -97,12 +107,24 @@ def get_parser() -> ArgumentParser:
     s('--cfg', type=float, default=None, help='guidance scale of the evaluation samples (default: 2 ddpm, 1 ddgan)')
     s('--sample_steps', type=int, default=50, help='DDIM steps for ddpm grids and evaluation (default: 50)')
     s('--eval_samples', type=int, default=500, help='samples for the final metrics (0: skip) (default: 500)')
+    s('--eval_split', default='test', choices=['val', 'test'], help='shapes split whose canonical captions the final metrics use: '
+      'val for tuning (guidance, ablations), test for the reported numbers (default: test)')
     s('--log_images_every', type=int, default=0, help='write a sample grid every N steps (0: only at the end)')
     s('--save_models_every', type=int, default=500, help='write a checkpoint every N steps, and always at the end (default: 500)')
     s('--wandb_project', default=None, help='log to this W&B project (WANDB_MODE=offline works without network)')
     return p
 
 MODELS = ('ddpm', 'ddgan')
+BETAS = {'vp': (0.1, 20.), 'linear': (1e-4, 0.02)}   # the schedules' default (beta_min, beta_max), see cclddg.diffusion
+
+def read_prompts_file(path) -> list:
+    "The non-empty lines of a UTF-8 text file, one prompt each"
+    p = Path(path)
+    check(p.is_file(), f"--prompts_file '{p}' does not exist")
+    try: prompts = [l.strip() for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
+    except UnicodeDecodeError: raise CclddgError(f"--prompts_file '{p}' is not UTF-8 text") from None
+    check(prompts, f"--prompts_file '{p}' holds no prompts")
+    return prompts
 
 def resolve_defaults(a):
     "Fill the model-dependent defaults (None) in place"
@@ -127,6 +149,8 @@ def resolve_defaults(a):
 def check_args(a):
     "Reject bad values with one clear line"
     check(a.model in MODELS, f"unknown model '{a.model}': expected one of {', '.join(MODELS)}")
+    for k, v in vars(a).items():
+        check(not isinstance(v, float) or math.isfinite(v), f"--{k} must be a finite number, got {v}")
     for k in ('n_batches', 'batch_size', 'grad_accum', 'n_channels_unet', 'n_res', 'n_steps', 'sample_steps', 'n_examples',
               'z_dim', 'n_z_channels', 'n_channels_disc', 'lazy_reg', 'embedder_steps', 'ae_steps', 'ae_ch', 'ae_batch_size', 'latent_channels'):
         check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
@@ -134,7 +158,12 @@ def check_args(a):
     for k in ('eval_samples', 'log_images_every', 'save_models_every', 'weight_decay', 'num_workers', 'r1_gamma', 'recon_loss_scale'):
         check(getattr(a, k) >= 0, f"--{k} must not be negative, got {getattr(a, k)}")
     check(a.max_minutes is None or a.max_minutes > 0, f"--max_minutes must be positive, got {a.max_minutes}")
-    check(a.img_size is None or a.img_size >= 8, f"--img_size must be at least 8, got {a.img_size}")
+    check(a.img_size is None or 8 <= a.img_size <= 2048, f"--img_size must be in 8..2048, got {a.img_size}")
+    check(a.seed >= 0, f"--seed must not be negative, got {a.seed}")
+    check(a.n_examples <= 20, f"--n_examples (rows of guidance scales in the grids) must be at most 20, got {a.n_examples}")
+    for k in ('cfg', 'cfg_min', 'cfg_max'): check(getattr(a, k) >= 0, f"--{k}: a guidance scale must be >= 0, got {getattr(a, k)}")
+    check(a.model != 'ddpm' or a.sample_steps <= a.n_steps,
+          f"--sample_steps ({a.sample_steps}) cannot exceed the diffusion steps --n_steps ({a.n_steps})")
     check(a.n_train is None or (a.n_train > 0 and a.dataset == 'shapes'), "--n_train must be positive and needs --dataset shapes")
     check(0 <= a.pct_zeros < 1, f"--pct_zeros must be in [0, 1), got {a.pct_zeros}")
     check(0 <= a.pct_text <= 1, f"--pct_text must be in [0, 1], got {a.pct_text}")
@@ -151,32 +180,91 @@ def check_args(a):
     check(a.schedule in ('linear', 'cosine', 'vp'), f"unknown schedule '{a.schedule}': expected linear, cosine or vp")
     check(a.schedule != 'cosine' or (a.beta_min is None and a.beta_max is None),
           "--beta_min/--beta_max set the linear or vp schedule; the cosine schedule has no betas to set")
+    if a.schedule != 'cosine':
+        lo, hi = default(a.beta_min, BETAS[a.schedule][0]), default(a.beta_max, BETAS[a.schedule][1])
+        check(0 < lo < hi, f"--beta_min ({lo}) must be positive and smaller than --beta_max ({hi})")
+        check(a.schedule != 'linear' or hi < 1, f"--beta_max of the linear schedule is a probability (for T=1000): it must be < 1, got {hi}")
     check(a.target in ('eps', 'x0', 'v'), f"unknown target '{a.target}': expected eps, x0 or v")
     check(a.embedder == 'none' or a.embedder == 'tiny' or a.embedder.startswith(('tiny:', 'open_clip:')),
           f"unknown embedder '{a.embedder}': expected none, tiny, tiny:DIR or open_clip:MODEL/PRETRAINED")
+    if a.embedder.startswith('open_clip:'):
+        name = a.embedder[len('open_clip:'):]
+        check(name.startswith(('hf-hub:', 'local-dir:')) or name.partition('/')[2].strip(), f"--embedder '{a.embedder}' names no "
+              "pretrained weights: a frozen, randomly initialised embedder would condition on noise; give open_clip:MODEL/PRETRAINED")
     check(a.embedder_loss in ('cloob', 'clip'), f"unknown --embedder_loss '{a.embedder_loss}': expected cloob or clip")
     check(a.embedder != 'tiny' or a.dataset == 'shapes',
           "--embedder tiny trains on shapes captions; for other data pass open_clip:MODEL/PRETRAINED (or tiny:DIR)")
     check(a.latent in ('none', 'train') or a.latent.startswith('pretrained:') or a.resume or Path(a.latent).expanduser().is_dir(),
           f"--latent '{a.latent}': expected none, train, pretrained:OWNER/REPO[/SUBFOLDER] or an existing autoencoder directory")
-    check(a.prompts_file is None or Path(a.prompts_file).is_file(), f"--prompts_file '{a.prompts_file}' does not exist")
+    check(a.latent_scale is None or a.latent.startswith('pretrained:'), "--latent_scale applies to --latent pretrained:... "
+          "(--latent train computes the factor from the data; an autoencoder directory keeps its own)")
+    check(a.eval_split == 'test' or a.dataset == 'shapes', f"--eval_split {a.eval_split} needs --dataset shapes: "
+          "the other data sets have no validation split (point folder:/wds: at the held-out data instead)")
+    if a.prompts_file is not None: read_prompts_file(a.prompts_file)
+
+
+def check_networks(a):
+    "Build the networks the flags describe on the meta device (no memory, no time): impossible widths, heads or dropout fail now"
+    z = dict(z_dim=a.z_dim, z_emb=a.n_z_channels) if a.model == 'ddgan' else {}
+    with torch.device('meta'):
+        try:
+            UNet(in_ch=3, ch=a.n_channels_unet, ch_mults=a.ch_mults, is_attn=a.is_attn, n_res=a.n_res, dropout=a.dropout, **z)
+            if a.model == 'ddgan': Discriminator(in_ch=3, ch=a.n_channels_disc, ch_mults=a.ch_mults_disc, is_attn=a.is_attn_disc)
+        except CclddgError: raise
+        except (ValueError, RuntimeError) as e: raise CclddgError(f"the networks these flags describe cannot be built: {e}") from None
+        if a.latent == 'train': trained_ae_downsample(a, 3)
+
+def trained_ae_downsample(a, channels: int) -> int:
+    "The downsampling factor of the autoencoder --latent train would train (built on the meta device)"
+    from cclddg.autoencoder import KLAutoencoder
+    try:
+        with torch.device('meta'): return KLAutoencoder(in_ch=channels, latent_channels=a.latent_channels, ch=a.ae_ch).downsample
+    except ValueError as e: raise CclddgError(f"--ae_ch {a.ae_ch} / --latent_channels {a.latent_channels}: {e}") from None
+
+def check_sizes(a, img_size: int, down: int | None):
+    "The networks must fit what they see: `img_size` images, or latents `down` times smaller (None: not known yet)"
+    if down is None: return
+    check(img_size % down == 0, f"--img_size {img_size} is not divisible by the autoencoder's downsampling factor {down}")
+    res, what = img_size // down, (f'latents (--img_size {img_size} / {down})' if down > 1 else f'images (--img_size {img_size})')
+    f = 2 ** (len(a.ch_mults) - 1)
+    check(res % f == 0, f"{res}x{res} {what} do not fit the UNet: their size must be divisible by {f} = 2**(len(--ch_mults) - 1)")
+    f = 2 ** len(a.ch_mults_disc)
+    check(a.model != 'ddgan' or res % f == 0,
+          f"{res}x{res} {what} do not fit the discriminator: their size must be divisible by {f} = 2**len(--ch_mults_disc)")
+
+def check_data(a, ds, world: int = 1):
+    "Flags that are only wrong together with the training data: batches larger than the data set, sizes the networks cannot take"
+    if not isinstance(ds, IterableDataset):
+        each = f" on each of {world} processes" if world > 1 else ''
+        check(len(ds) >= a.batch_size * world, f"--batch_size {a.batch_size}{each} is larger than the training data ({len(ds)} items)")
+        check(a.latent != 'train' or a.resume or len(ds) >= a.ae_batch_size,
+              f"--ae_batch_size {a.ae_batch_size} is larger than the training data ({len(ds)} items)")
+    else:   # a stream: its first sample now, not an empty stream after minutes of preparation
+        with warnings.catch_warnings(record=True) as skipped:
+            warnings.simplefilter('always')
+            first = next(iter(ds), None)
+        skipped = [w for w in skipped if issubclass(w.category, UserWarning)]
+        check(first is not None, f"--dataset '{a.dataset}' yields no usable sample" + (f" ({len(skipped)} skipped, first: {skipped[0].message})" if skipped else ''))
+    down = 1 if a.latent == 'none' else trained_ae_downsample(a, ds.channels) if a.latent == 'train' else None
+    check_sizes(a, ds.img_size, down)
 
 
 def prepare_out(a) -> Path:
-    "The run directory, refusing to overwrite an earlier run unless it is being resumed"
+    "The run directory, refusing to overwrite an earlier run unless it is being resumed (into its own directory)"
     out = Path(a.out or f"runs/{a.dataset.split(':')[0]}_{a.model or 'ddpm'}")
+    check(not out.exists() or out.is_dir(), f"--out '{out}' is a file, not a folder")
     has_run = (out / 'checkpoints' / 'latest').exists()
     if a.resume is None:
         check(not has_run, f"'{out}' already holds a run: pass --resume {out} to continue it, or choose another --out")
-    else: find_checkpoint(a.resume)  # fails early with a clear message
+    else:
+        own = find_checkpoint(a.resume).parent.parent   # fails early with a clear message
+        check(not has_run or out.resolve() == own.resolve(),
+              f"'{out}' already holds another run: --resume continues a run in its own directory ('{own}') or a new --out")
     return out
 
 def read_prompts(a, ds) -> list:
     "Prompts for grids and tables: --prompts_file, else a fixed set for shapes, else captions of the data"
-    if a.prompts_file:
-        prompts = [l.strip() for l in Path(a.prompts_file).read_text().splitlines() if l.strip()]
-        check(prompts, f"--prompts_file '{a.prompts_file}' holds no prompts")
-        return prompts
+    if a.prompts_file: return read_prompts_file(a.prompts_file)
     if a.dataset == 'shapes':
         return ['a red circle', 'a large blue square at the top left', 'a green triangle', 'a small yellow cross at the bottom right',
                 'a magenta circle and a cyan square']
@@ -186,38 +274,102 @@ def timed(f, *args, **kw):
     t0 = time.time(); r = f(*args, **kw)
     return r, time.time() - t0
 
-def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict):
+MADE_WITH = 'made_with.json'   # the flags an autoencoder or embedder in the run directory was made with
+
+def reusable(path: Path, flags: dict, what: str) -> bool:
+    "Does `path` hold a finished `what` made with `flags` (reuse it)? Refuse one made with other or unknown flags"
+    if not (path / 'config.json').exists(): return False     # nothing there, or the unfinished remains of a crash: (re)make it
+    f = path / MADE_WITH
+    check(f.is_file(), f"'{path}' holds a{'n' if what[0] in 'aeiou' else ''} {what} of unknown origin (left by an earlier run of an "
+          "older version?): delete it or choose another --out")
+    try: old = json.loads(f.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError): raise CclddgError(f"'{f}' is corrupt: delete '{path}' or choose another --out") from None
+    diff = [k for k in flags if not isinstance(old, dict) or old.get(k) != flags[k]]
+    check(not diff, f"'{path}' holds a{'n' if what[0] in 'aeiou' else ''} {what} made by an earlier run with other flags ("
+          + ', '.join(f"--{k} {old.get(k) if isinstance(old, dict) else '?'}, now {flags[k]}" for k in diff[:3])
+          + "): delete it or choose another --out")
+    return True
+
+def emb_flags(a) -> dict:
+    "The flags that make the embedder of --embedder tiny"
+    return dict(embedder='tiny', embedder_steps=a.embedder_steps, embedder_loss=a.embedder_loss, seed=a.seed)
+
+def leftovers(a, ds, out: Path, is_main: bool = True) -> dict:
+    "Which parts an earlier, interrupted run left in `out` are reusable; checked for all parts before any is made"
+    have = {}
+    if a.latent == 'train' or a.latent.startswith('pretrained:'): have['autoencoder'] = reusable(out / 'autoencoder', ae_flags(a, ds), 'autoencoder')
+    if a.embedder == 'tiny': have['embedder'] = reusable(out / 'embedder', emb_flags(a), 'embedder')
+    for what in (k for k, v in have.items() if v and is_main): print(f"reusing the {what} in '{out / what}' (made by an earlier run with the same flags)", file=sys.stderr)
+    return have
+
+def made(path: Path, flags: dict):
+    "Record the flags an autoencoder or embedder was made with, after it was saved"
+    atomic_write_text(path / MADE_WITH, json.dumps(flags, indent=1))
+
+def ae_flags(a, ds) -> dict:
+    "The flags that make the autoencoder of --latent train or pretrained:..."
+    own = dict(ae_steps=a.ae_steps, ae_ch=a.ae_ch, ae_batch_size=a.ae_batch_size, latent_channels=a.latent_channels) \
+          if a.latent == 'train' else dict(latent_scale=default(a.latent_scale, 'data'))
+    return dict(latent=a.latent, dataset=a.dataset, img_size=ds.img_size, n_train=a.n_train, seed=a.seed, **own)
+
+def pretrained_vae(spec: str):
+    "The VAE of --latent pretrained:OWNER/REPO[/SUBFOLDER] (the hub) or pretrained:DIR (a local diffusers directory), on the CPU"
+    from cclddg.autoencoder import load_pretrained_vae
+    name = spec[len('pretrained:'):]
+    if Path(name).expanduser().exists(): return load_pretrained_vae(Path(name).expanduser(), device='cpu')
+    parts = name.split('/')
+    check(len(parts) >= 2 and all(parts), f"--latent '{spec}': expected pretrained:OWNER/REPO[/SUBFOLDER] or pretrained:DIR (a local diffusers VAE)")
+    return load_pretrained_vae('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu')
+
+def make_autoencoder(a, ds, info: dict):
+    "Train a KL autoencoder on the training data, or fetch a pretrained VAE and (unless --latent_scale says otherwise) fit its scale to the data"
+    from cclddg.autoencoder import train_autoencoder, data_scale_factor
+    if a.latent == 'train':
+        check(not isinstance(ds, IterableDataset), "--latent train needs a map-style data set; train the autoencoder "
+              "separately (cclddg.autoencoder.train_autoencoder) and pass its directory")
+        ae, info['ae_seconds'] = timed(train_autoencoder, ds, steps=a.ae_steps, latent_channels=a.latent_channels,
+                                      ch=a.ae_ch, batch_size=a.ae_batch_size, device=a.device, seed=a.seed)
+        return ae
+    vae = pretrained_vae(a.latent)
+    check_channels(vae, ds, a.latent); check_sizes(a, ds.img_size, vae.downsample)
+    scale = default(a.latent_scale, 'data')
+    if scale == 'data': vae.scale_factor, info['latent_scale_seconds'] = timed(data_scale_factor, vae.to(get_device(a.device)), ds, n=1024, seed=a.seed)
+    elif scale != 'config': vae.scale_factor = float(scale)
+    info['latent_scale'] = vae.scale_factor
+    return vae.cpu()
+
+def check_channels(ae, ds, spec: str):
+    "The autoencoder must take images with the data's channels"
+    want = getattr(ae, 'in_ch', ds.channels)
+    check(want == ds.channels, f"--latent '{spec}' encodes {want}-channel images, but the data have {ds.channels} channels")
+
+def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict, have: bool = False):
     "(autoencoder or None, its path for the config): train one or fetch a pretrained VAE into `out` (rank 0), or load a directory"
-    from cclddg.autoencoder import train_autoencoder, load_autoencoder, load_pretrained_vae
+    from cclddg.autoencoder import load_autoencoder
     if a.latent == 'none': return None, None
     if a.latent != 'train' and not a.latent.startswith('pretrained:'):
         path = Path(a.latent).expanduser().resolve()
-        return load_autoencoder(path, device=a.device), str(path)
+        ae = load_autoencoder(path, device=a.device)
+        check_channels(ae, ds, a.latent); check_sizes(a, ds.img_size, ae.downsample)
+        return ae, str(path)
     path = out / 'autoencoder'
-    if is_main and not (path / 'config.json').exists():
-        if a.latent == 'train':
-            check(not isinstance(ds, IterableDataset), "--latent train needs a map-style data set; train the autoencoder "
-                  "separately (cclddg.autoencoder.train_autoencoder) and pass its directory")
-            ae, info['ae_seconds'] = timed(train_autoencoder, ds, steps=a.ae_steps, latent_channels=a.latent_channels,
-                                          ch=a.ae_ch, batch_size=a.ae_batch_size, device=a.device, seed=a.seed)
-            ae.save(path)
-        else:   # pretrained:OWNER/REPO or pretrained:OWNER/REPO/SUBFOLDER (e.g. a Stable Diffusion repo's vae/)
-            parts = a.latent[len('pretrained:'):].split('/')
-            check(len(parts) >= 2, f"--latent '{a.latent}': expected pretrained:OWNER/REPO[/SUBFOLDER]")
-            load_pretrained_vae('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu').save(path)
+    if is_main and not have:
+        make_autoencoder(a, ds, info).save(path)
+        made(path, ae_flags(a, ds))
     barrier()
     return load_autoencoder(path, device=a.device), 'autoencoder'
 
-def prepare_embedder(a, out: Path, is_main: bool, info: dict):
-    "(embedder or None, its spec for the config): train a tiny one (rank 0), load a saved one, or an open_clip model"
+def prepare_embedder(a, out: Path, is_main: bool, info: dict, have: bool = False):
+    "(embedder or None, its spec for the config): train a tiny one (rank 0) on the train split, load a saved one, or an open_clip model"
     from cclddg.embedders import train_tiny_embedder, save_embedder, get_embedder
     if a.embedder == 'none': return None, None
-    if a.embedder == 'tiny':
+    if a.embedder == 'tiny':   # trains on Shapes('train'): it never sees a held-out composition either
         path = out / 'embedder'
-        if is_main and not (path / 'config.json').exists():
+        if is_main and not have:
             emb, info['embedder_seconds'] = timed(train_tiny_embedder, steps=a.embedder_steps, loss=a.embedder_loss,
                                                   device=a.device, seed=a.seed)
             save_embedder(emb, path)
+            made(path, emb_flags(a))
         barrier()
         return get_embedder(f'tiny:{path}', a.device), 'tiny:embedder'
     if a.embedder.startswith('tiny:'): a.embedder = f"tiny:{Path(a.embedder[5:]).resolve()}"
@@ -287,8 +439,8 @@ def write_reconstructions(ae, ds, a, path: Path, tr=None) -> float:
     if tr is not None: tr.log({'reconstructions': str(path)})
     return psnr(x, rec).mean().item()
 
-def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
-    "Final metrics: digits - conditional accuracy and feature Fréchet distance; shapes text models - prompt fidelity"
+def evaluate(tr, cfg: dict, a, ae, emb, train_ds=None) -> dict:
+    "Final metrics: digits - conditional accuracy and feature Fréchet distance; shapes text models - prompt fidelity, also seen/unseen"
     if a.eval_samples == 0: return {}
     pipe, name = pipeline(tr, cfg, ae, emb), cfg['data']['name']
     steps = a.sample_steps if cfg['model'] == 'ddpm' else None
@@ -301,17 +453,20 @@ def evaluate(tr, cfg: dict, a, ae, emb) -> dict:
         dt = time.time() - t0
         m = {k: float(v) for k, v in evaluate_digits_samples(x * 2 - 1, y).items()}
     elif name == 'shapes' and cfg['embedder']:
-        from cclddg.data import Shapes
+        from cclddg.data import Shapes, unseen_mask, caption_overlap
         from cclddg.evaluation import evaluate_shapes_samples
-        # canonical captions name every attribute (some varied templates omit the size, which then cannot be followed)
-        test = Shapes('test', img_size=cfg['data']['img_size'], n=a.eval_samples, seed=a.seed, captions='canonical')
-        items = [test[i] for i in range(len(test))]
-        caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
+        # canonical captions name every attribute (some varied templates omit the size, which then cannot be followed);
+        # about half of them name a pair held out from training (unseen), the others are seen compositions
+        test = Shapes(a.eval_split, img_size=cfg['data']['img_size'], n=a.eval_samples, seed=a.seed, captions='canonical')
+        objs = [test.scene(i)[0] for i in range(len(test))]
+        caps, attrs = [caption_for(o) for o in objs], torch.stack([attrs_for(o) for o in objs])
         x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=a.cfg, seed=a.seed + 1 + i) for i in range(0, len(caps), 250)])
         dt = time.time() - t0
-        m = evaluate_shapes_samples(x * 2 - 1, attrs, by_objects=True)
+        m = evaluate_shapes_samples(x * 2 - 1, attrs, by_objects=True, unseen=unseen_mask(attrs, a.eval_split))
+        if isinstance(train_ds, Shapes): m['eval_captions_in_train'] = caption_overlap(train_ds, test)['overlap']   # memorisable prompts
     else: return {}
-    return {**m, 'eval_samples': len(x), 'eval_sampler': sampler, 'eval_cfg': a.cfg, 'sample_seconds_per_image': dt / len(x)}
+    return {**m, 'eval_split': a.eval_split, 'eval_samples': len(x), 'eval_sampler': sampler, 'eval_cfg': a.cfg,
+            'sample_seconds_per_image': dt / len(x)}
 
 
 def sample_quality(tr, cfg: dict, a, ae, emb) -> dict:
@@ -321,7 +476,7 @@ def sample_quality(tr, cfg: dict, a, ae, emb) -> dict:
     from cclddg.evaluation import get_shapes_attr_classifier
     from cclddg.cclddg import diversity_ratio, shapes_fd
     pipe, n, img = pipeline(tr, cfg, ae, emb), max(a.eval_samples, 50), cfg['data']['img_size']
-    test, train = (Shapes(s, img_size=img, n=n, seed=a.seed, captions='canonical') for s in ('test', 'train'))
+    test, train = (Shapes(s, img_size=img, n=n, seed=a.seed, captions='canonical') for s in (a.eval_split, 'train'))
     items = [test[i] for i in range(n)]
     real = torch.stack([it['image'] for it in items])
     x = torch.cat([pipe.text_to_image([it['caption'] for it in items[i:i + 250]], cfg=a.cfg, seed=a.seed + 2 + i) for i in range(0, n, 250)])
@@ -331,53 +486,77 @@ def sample_quality(tr, cfg: dict, a, ae, emb) -> dict:
                 fd_real_vs_real=shapes_fd(clf, torch.stack([train[i]['image'] for i in range(n)]), real))
 
 
-def check_checkpoint(ckpt, cfg: dict):
-    "Load every weight file and the state of checkpoint `ckpt` into fresh networks built from `cfg`: clear errors, early"
+def check_checkpoint(ckpt, cfg: dict) -> int:
+    "Load every weight file and the state of checkpoint `ckpt` into fresh networks built from `cfg`: clear errors, early; returns its step"
     d = find_checkpoint(ckpt)
     nets = {'model': lambda: UNet(**cfg['unet']), 'ema': lambda: UNet(**cfg['unet'])}
     if cfg['model'] == 'ddgan': nets['disc'] = lambda: Discriminator(**cfg['disc'])
     try:
         for name, build in nets.items(): load_weights(build(), d / f'{name}.safetensors')
     except (TypeError, KeyError) as e: raise CclddgError(f"'{d / 'config.json'}' does not describe this version's networks: {e}") from None
-    load_state(d)
+    s = load_state(d)
+    check(isinstance(s, dict) and isinstance(s.get('step'), int), f"checkpoint state '{d / 'state.pt'}' has no step: not a state this version wrote")
+    return s['step']
 
+
+def resume_args(a) -> tuple:
+    "(flags, checkpoint config) of a resumed run: its own training flags, except those a resume may change"
+    cfg, f = load_config(a.resume), find_checkpoint(a.resume) / 'config.json'
+    check(cfg.get('model') in MODELS and all(isinstance(cfg.get(k), dict) for k in ('unet', 'train', 'data')),
+          f"'{f}' is not a train_cclddg.py checkpoint config")
+    check(a.model in (None, cfg['model']), f"--resume checkpoint holds a '{cfg['model']}' model, not '{a.model}'")
+    step = check_checkpoint(a.resume, cfg)
+    check(a.n_batches > step, f"--n_batches {a.n_batches} is not beyond the checkpoint's step {step}: nothing to train")
+    keep = {k: getattr(a, k) for k in ('resume', 'out', 'n_batches', 'max_minutes', 'device', 'num_workers',
+                                       'no_mixed_precision', 'wandb_project', 'eval_samples', 'eval_split')}
+    try:
+        a = argparse.Namespace(**{**vars(a), **cfg['train'], **keep})
+        for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
+    except TypeError: raise CclddgError(f"'{f}' holds training flags this version cannot read") from None
+    a.max_phrases = cfg.get('max_phrases', 0)       # runs from before --max_phrases conditioned on one embedding
+    a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
+    return a, cfg
+
+def resumed_parts(cfg: dict, own: Path, out: Path, is_main: bool, device) -> tuple:
+    "The autoencoder and embedder of a resumed run (loaded from its own directory; copied into a new --out, which stays self-contained)"
+    from cclddg.autoencoder import load_autoencoder
+    from cclddg.embedders import get_embedder
+    ae_spec, emb_spec = cfg.get('latent'), cfg.get('embedder')
+    ae = load_autoencoder(resolve_spec(ae_spec, own), device=device) if ae_spec else None
+    emb = get_embedder(resolve_spec(emb_spec, own), device) if emb_spec else None
+    local = [p for p in (ae_spec, emb_spec[5:] if (emb_spec or '').startswith('tiny:') else None) if p and not Path(p).is_absolute()]
+    if out.resolve() != own.resolve():
+        for p in local: check(not (out / p).exists(), f"'{out / p}' already exists: resume into a new --out, or into the run's own directory")
+        barrier()
+        if is_main:
+            for p in local: shutil.copytree(own / p, out / p)
+    barrier()
+    return ae, emb
 
 @cli_errors
 def main(argv=None):
     t_start = time.time()
     a = get_parser().parse_args(argv)
     multi = int(os.environ.get('WORLD_SIZE', '1')) > 1
-    if a.resume:
-        cfg = load_config(a.resume)
-        check(cfg.get('model') in MODELS and 'unet' in cfg and 'train' in cfg,
-              f"'{find_checkpoint(a.resume) / 'config.json'}' is not a train_cclddg.py checkpoint config")
-        check(a.model in (None, cfg['model']), f"--resume checkpoint holds a '{cfg['model']}' model, not '{a.model}'")
-        check_checkpoint(a.resume, cfg)
-        keep = {k: getattr(a, k) for k in ('resume', 'out', 'n_batches', 'max_minutes', 'device', 'num_workers',
-                                           'no_mixed_precision', 'wandb_project', 'eval_samples')}
-        a = argparse.Namespace(**{**vars(a), **cfg['train'], **keep})
-        for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
-        a.max_phrases = cfg.get('max_phrases', 0)       # runs from before --max_phrases conditioned on one embedding
-        a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
-    resolve_defaults(a); check_args(a)
+    if a.resume: a, cfg = resume_args(a)
+    resolve_defaults(a); check_args(a); check_networks(a)
     out = prepare_out(a)
     state = process_state(cpu=a.device == 'cpu' or not torch.cuda.is_available()) if multi else None
     if state is not None: a.device = str(state.device)
     is_main = state is None or state.is_main_process
-    if is_main: out.mkdir(parents=True, exist_ok=True)
     seed_everything(a.seed)
     info = {}
-    img_size = a.img_size or (cfg['data']['img_size'] if a.resume else None)
+    img_size = a.img_size or (cfg['data'].get('img_size') if a.resume else None)
+    # the training split only: held-out compositions never reach the autoencoder, the embedder or the model
     ds = get_dataset(a.dataset, split='train', img_size=img_size, seed=a.seed, **({'n': a.n_train} if a.n_train else {}))
-    if a.resume:
-        ae_spec, emb_spec = cfg.get('latent'), cfg.get('embedder')
-        from cclddg.autoencoder import load_autoencoder
-        from cclddg.embedders import get_embedder
-        ae = load_autoencoder(resolve_spec(ae_spec, out), device=a.device) if ae_spec else None
-        emb = get_embedder(resolve_spec(emb_spec, out), a.device) if emb_spec else None
+    check_data(a, ds, state.num_processes if state is not None else 1)
+    if is_main: out.mkdir(parents=True, exist_ok=True)
+    if a.resume: ae, emb = resumed_parts(cfg, find_checkpoint(a.resume).parent.parent, out, is_main, a.device)
     else:
-        ae, ae_spec = prepare_autoencoder(a, ds, out, is_main, info)
-        emb, emb_spec = prepare_embedder(a, out, is_main, info)
+        have = leftovers(a, ds, out, is_main)   # every process checks, before anyone writes
+        barrier()
+        ae, ae_spec = prepare_autoencoder(a, ds, out, is_main, info, have.get('autoencoder', False))
+        emb, emb_spec = prepare_embedder(a, out, is_main, info, have.get('embedder', False))
     data, batch_fn = ds, None
     if ae is not None or emb is not None:
         from cclddg.cclddg import encode_dataset, embedding_batch_fn, encode_batch_fn
@@ -428,7 +607,7 @@ def main(argv=None):
                    images_per_second=n_imgs / max(train_s, 1e-9), final_loss=sum(last) / max(1, len(last)),
                    **({'final_losses': {k: sum(r[k] for r in tr.records[-50:]) / len(tr.records[-50:]) for k in tr.records[-1]
                                         if k != 'step'}} if tr.records else {}),
-                   **info, **evaluate(tr, cfg, a, ae, emb), **sample_quality(tr, cfg, a, ae, emb), device=str(tr.device),
+                   **info, **evaluate(tr, cfg, a, ae, emb, ds), **sample_quality(tr, cfg, a, ae, emb), device=str(tr.device),
                    machine=f"{platform.platform()}, {torch.get_num_threads()} threads",
                    total_minutes=(time.time() - t_start) / 60, command=' '.join(['python', *sys.argv]))
     atomic_write_text(out / 'metrics.json', json.dumps(metrics, indent=2))

@@ -3,8 +3,10 @@
 DDGAN trained by the README's main command — and its text-to-image prompt fidelity at the DDGAN's step count.
 
 Runs `train_cclddg.py` with the given flags (default: the README's main command, fresh run directory), then reads its
-metrics.json: prompt fidelity on test-split captions (overall, one-object and two-object prompts, per attribute), the
-autoencoder's PSNR, the embedder's retrieval and zero-shot accuracy, time per stage and the whole pipeline's minutes.
+metrics.json: prompt fidelity on test-split captions (overall, one-object and two-object prompts, seen and unseen
+compositions, per attribute), the autoencoder's PSNR, the embedder's retrieval and zero-shot accuracy, time per stage
+and the whole pipeline's minutes. The guidance sweep scores the validation split (its own held-out compositions), so
+choosing a guidance scale from it never looks at the test compositions.
 Saves bench/results/shapes_cclddg.json and copies the prompt x guidance grid to nbs/images/shapes_cclddg_samples.png.
 
     python bench/shapes_cclddg.py
@@ -22,23 +24,24 @@ def rel(p) -> str:
     p = Path(p).resolve()
     return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
 
-def guidance_sweep(run: str, cfgs: list, n: int, seed: int = 0) -> dict:
-    "Prompt fidelity of the trained model at each guidance scale, on the captions and seeds train_cclddg.py scores"
+def guidance_sweep(run: str, cfgs: list, n: int, seed: int = 0, split: str = 'val') -> dict:
+    "Prompt fidelity of the trained model at each guidance scale, on the canonical captions of `split` (val: for choosing)"
     from cclddg.cclddg import load_cclddg
-    from cclddg.data import Shapes
+    from cclddg.data import Shapes, caption_for, attrs_for, unseen_mask
     from cclddg.evaluation import evaluate_shapes_samples
     if not cfgs: return {}
     pipe = load_cclddg(run)
-    test = Shapes('test', img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
-    items = [test[i] for i in range(len(test))]
-    caps, attrs = [it['caption'] for it in items], torch.stack([it['attrs'] for it in items])
+    ds = Shapes(split, img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
+    objs = [ds.scene(i)[0] for i in range(len(ds))]
+    caps, attrs = [caption_for(o) for o in objs], torch.stack([attrs_for(o) for o in objs])
     out = {}
     for s in cfgs:
         x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=s, seed=seed + 1 + i) for i in range(0, len(caps), 250)]) * 2 - 1
-        r = evaluate_shapes_samples(x, attrs, by_objects=True)
-        out[str(s)] = dict(all=r['prompt_fidelity'], one_object=r['prompt_fidelity_1_object'], two_objects=r['prompt_fidelity_2_objects'])
-        print(f"guidance {s}: prompt fidelity {out[str(s)]['all']:.3f} (one object {out[str(s)]['one_object']:.3f}, "
-              f"two objects {out[str(s)]['two_objects']:.3f})", flush=True)
+        r = evaluate_shapes_samples(x, attrs, by_objects=True, unseen=unseen_mask(attrs, split))
+        out[str(s)] = dict(split=split, all=r['prompt_fidelity'], one_object=r['prompt_fidelity_1_object'],
+                           two_objects=r['prompt_fidelity_2_objects'], seen=r['prompt_fidelity_seen'], unseen=r['prompt_fidelity_unseen'])
+        print(f"guidance {s} ({split}): prompt fidelity {out[str(s)]['all']:.3f} (one object {out[str(s)]['one_object']:.3f}, "
+              f"two objects {out[str(s)]['two_objects']:.3f}; seen {out[str(s)]['seen']:.3f}, unseen {out[str(s)]['unseen']:.3f})", flush=True)
     return out
 
 def main():
@@ -47,7 +50,8 @@ def main():
     p.add_argument('--out', default=str(ROOT/'bench'/'out'/'shapes_cclddg'))
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'shapes_cclddg.json'))
     p.add_argument('--grid', default=str(ROOT/'nbs'/'images'/'shapes_cclddg_samples.png'))
-    p.add_argument('--cfgs', default='1,1.5,2', help='guidance scales at which to score the trained model afterwards (empty: none)')
+    p.add_argument('--cfgs', default='1,1.5,2', help='guidance scales at which to score the trained model afterwards, on the '
+                   'validation split (empty: none)')
     a = p.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
     cmd = ['python', 'train_cclddg.py', *MAIN, '--out', rel(a.out), *a.train_args.split()]
@@ -70,7 +74,8 @@ def main():
           f"i2t {e.get('i2t', float('nan')):.3f}, zero-shot {e.get('zero_shot', float('nan')):.3f}")
     print(f"prompt fidelity ({m.get('eval_sampler')}, cfg {m.get('eval_cfg')}, {m.get('eval_samples')} test captions): "
           f"{m.get('prompt_fidelity', float('nan')):.3f} (one object {m.get('prompt_fidelity_1_object', float('nan')):.3f}, "
-          f"two objects {m.get('prompt_fidelity_2_objects', float('nan')):.3f})")
+          f"two objects {m.get('prompt_fidelity_2_objects', float('nan')):.3f}; seen compositions {m.get('prompt_fidelity_seen', float('nan')):.3f}, "
+          f"unseen {m.get('prompt_fidelity_unseen', float('nan')):.3f}; {m.get('eval_captions_in_train', '?')} prompts are training captions verbatim)")
     print(f"saved {a.results} and {a.grid}")
 
 if __name__ == '__main__': main()

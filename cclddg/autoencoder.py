@@ -19,7 +19,8 @@ from .core import *
 # %% auto #0
 __all__ = ['DiagonalGaussian', 'LatentAE', 'norm', 'ResBlock', 'Downsample', 'Upsample', 'Encoder', 'Decoder', 'KLAutoencoder',
            'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips', 'psnr',
-           'train_autoencoder', 'compute_scale_factor', 'load_autoencoder', 'DiffusersVAE', 'load_pretrained_vae']
+           'train_autoencoder', 'compute_scale_factor', 'data_scale_factor', 'load_autoencoder', 'DiffusersVAE',
+           'load_pretrained_vae']
 
 # %% ../nbs/08_autoencoder.ipynb #e3af4d18
 class DiagonalGaussian:
@@ -243,6 +244,14 @@ def compute_scale_factor(ae: LatentAE, images: torch.Tensor, batch_size: int = 2
     check(std > 0 and math.isfinite(std), f"latent std is {std}: cannot compute a scale factor")
     return 1. / std
 
+# %% ../nbs/08_autoencoder.ipynb #d8a50002
+def data_scale_factor(ae: LatentAE, ds, n: int = 1024, batch_size: int = 64, seed: int = 0) -> float:
+    "1 / std of the unscaled latents of (up to) `n` images of `ds`: the scale factor that gives `ae` unit-variance latents on this data"
+    from cclddg.training import BatchStream
+    check(isinstance(n, int) and n > 0, f"n must be a positive integer, got {n!r}")
+    stream = iter(BatchStream(ds, min(batch_size, n), seed=seed)) if isinstance(ds, torch.utils.data.IterableDataset) else None
+    return compute_scale_factor(ae, _scale_images(ds, stream, n), batch_size)
+
 # %% ../nbs/08_autoencoder.ipynb #51e2182c
 def _save_kl(ae: KLAutoencoder, path: str | Path) -> Path:
     "Write `model.safetensors` + `config.json` to directory `path`, each atomically"
@@ -289,7 +298,7 @@ class DiffusersVAE(LatentAE):
     def __init__(self, vae, scale_factor: float | None = None):
         super().__init__()
         self.vae = vae.eval().requires_grad_(False)
-        self.latent_channels = vae.config.latent_channels
+        self.latent_channels, self.in_ch = vae.config.latent_channels, vae.config.in_channels
         self.downsample = 2 ** (len(vae.config.block_out_channels) - 1)
         self.scale_factor = float(default(scale_factor, lambda: getattr(vae.config, 'scaling_factor', None) or 0.18215))
         check(self.scale_factor > 0, f"scale_factor must be positive, got {self.scale_factor}")

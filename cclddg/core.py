@@ -36,12 +36,12 @@ def check(cond, msg):
 
 # %% ../nbs/00_core.ipynb #a36c9040
 def cli_errors(f):
-    "Decorator for CLI entry points: a `CclddgError` (or a missing file) becomes one line on stderr and exit code 2"
+    "Decorator for CLI entry points: a `CclddgError` (or a file system error) becomes one line on stderr and exit code 2"
     @functools.wraps(f)
     def _inner(*args, **kwargs):
         try: return f(*args, **kwargs)
-        except (CclddgError, FileNotFoundError) as e:
-            print(f"error: {e}", file=sys.stderr)
+        except (CclddgError, OSError) as e:
+            print(f"error: {' '.join(str(e).split())}", file=sys.stderr)
             sys.exit(2)
     return _inner
 
@@ -54,7 +54,8 @@ class ArgumentParser(argparse.ArgumentParser):
 def get_device(device: str | torch.device | None = None) -> torch.device:
     "`device` if given (and not 'auto'), else cuda > mps > cpu"
     if exists(device) and str(device) != 'auto':
-        dev = torch.device(device)
+        try: dev = torch.device(device)
+        except (RuntimeError, TypeError): raise CclddgError(f"unknown device '{device}': expected cpu, cuda, cuda:N, mps or auto") from None
         check(dev.type != 'cuda' or torch.cuda.is_available(), f"device '{device}' requested but CUDA is not available")
         return dev
     if torch.cuda.is_available(): return torch.device('cuda')

@@ -18,13 +18,14 @@ from PIL import Image, ImageOps
 from .core import CclddgError, check, exists, default, atomic_path
 
 # %% auto #0
-__all__ = ['DIGIT_NAMES', 'SPLITS', 'SHAPES', 'COLOURS', 'SIZES', 'POSITIONS', 'N_ATTRS', 'COLOUR_RGB', 'SHAPE_CLASSES', 'RADII',
-           'MARGIN', 'INSIDE', 'AT', 'CAPTION_TEMPLATES', 'IMG_EXTS', 'WDS_IMG_EXTS', 'DATASETS', 'to_unit',
-           'show_images', 'save_grid', 'digits_x', 'resize_images', 'Digits', 'inside_circle', 'inside_square',
-           'inside_triangle', 'inside_cross', 'shape_template', 'alpha_at', 'obj_index', 'max_jitter', 'cell_centre',
-           'cell_of', 'render_alphas', 'render_shapes', 'caption_for', 'parse_caption', 'unparsed_words', 'attrs_for',
-           'objects_from_attrs', 'label_for', 'Shapes', 'image_ok', 'pil_to_x', 'ImageFolder', 'x_to_pil', 'WdsDataset',
-           'get_dataset', 'get_dataloader']
+__all__ = ['DIGIT_NAMES', 'SPLITS', 'SPLIT_SEEDS', 'DIGITS_SPLITS', 'SHAPES', 'COLOURS', 'SIZES', 'POSITIONS', 'N_ATTRS',
+           'COLOUR_RGB', 'SHAPE_CLASSES', 'RADII', 'MARGIN', 'INSIDE', 'AT', 'CAPTION_TEMPLATES', 'HELD_OUT', 'HELD',
+           'IMG_EXTS', 'WDS_IMG_EXTS', 'DATASETS', 'to_unit', 'show_images', 'save_grid', 'digits_x', 'resize_images',
+           'Digits', 'inside_circle', 'inside_square', 'inside_triangle', 'inside_cross', 'shape_template', 'alpha_at',
+           'obj_index', 'max_jitter', 'cell_centre', 'cell_of', 'render_alphas', 'render_shapes', 'caption_for',
+           'parse_caption', 'unparsed_words', 'attrs_for', 'objects_from_attrs', 'label_for', 'pairs_of',
+           'shows_held_out', 'is_unseen', 'unseen_mask', 'compose', 'Shapes', 'caption_overlap', 'image_error',
+           'image_ok', 'pil_to_x', 'ImageFolder', 'x_to_pil', 'WdsDataset', 'get_dataset', 'get_dataloader']
 
 # %% ../nbs/01_data.ipynb #c16aaf4a
 def _as_batch(images) -> torch.Tensor:
@@ -73,7 +74,9 @@ def save_grid(images, path, nrow=None, value_range=(-1, 1)):
 
 # %% ../nbs/01_data.ipynb #0b95b352
 DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
-SPLITS = ('train', 'test')
+SPLITS = ('train', 'val', 'test')
+SPLIT_SEEDS = {'train': 0, 'test': 1, 'val': 2}   # random stream of each split (train and test keep their original ones)
+DIGITS_SPLITS = ('train', 'test')                  # digits has no validation split
 
 def digits_x(v):
     "sklearn digit intensities in 0..16 mapped to [-1, 1]"
@@ -96,8 +99,8 @@ def _digits_raw():
     return x, y, torch.as_tensor(np.sort(tr)), torch.as_tensor(np.sort(te))
 
 # %% ../nbs/01_data.ipynb #060cf5f8
-def _check_split(split):
-    check(split in SPLITS, f"unknown split '{split}': expected train or test")
+def _check_split(split, splits=SPLITS, name=None):
+    check(split in splits, f"unknown split '{split}'{f' for {name}' if name else ''}: expected {', '.join(splits[:-1])} or {splits[-1]}")
 
 def _check_img_size(img_size):
     check(isinstance(img_size, int) and not isinstance(img_size, bool) and img_size >= 8,
@@ -107,7 +110,7 @@ class Digits(Dataset):
     "sklearn's 8x8 handwritten digits in [-1, 1], resized to `img_size`, with a fixed stratified 80/20 train/test split"
     channels, n_classes, class_names = 1, 10, DIGIT_NAMES
     def __init__(self, split='train', img_size=16, seed=0):
-        _check_split(split); _check_img_size(img_size)
+        _check_split(split, DIGITS_SPLITS, 'digits'); _check_img_size(img_size)
         x, y, tr, te = _digits_raw()
         self.split, self.img_size, self.seed = split, img_size, seed   # seed is unused: the data are fixed
         self.index = tr if split == 'train' else te
@@ -254,49 +257,136 @@ def label_for(objects) -> int:
     s, c, _, _ = obj_index(objects[0])
     return s * len(COLOURS) + c
 
+# %% ../nbs/01_data.ipynb #a7c10001
+HELD_OUT = {   # split -> pairs that no training scene shows (names); see the table above
+    'val':  dict(shape_colour=[('square', 'green'), ('circle', 'magenta'), ('triangle', 'cyan')],
+                 colour_position=[('red', 'bottom left'), ('blue', 'top right'), ('yellow', 'right')]),
+    'test': dict(shape_colour=[('circle', 'blue'), ('triangle', 'red'), ('cross', 'yellow')],
+                 colour_position=[('green', 'top left'), ('magenta', 'centre'), ('cyan', 'bottom right')])}
+
+def _held_set(split: str) -> frozenset:
+    h = HELD_OUT[split]
+    return frozenset([('shape_colour', SHAPES.index(s), COLOURS.index(c)) for s, c in h['shape_colour']] +
+                     [('colour_position', COLOURS.index(c), POSITIONS.index(p)) for c, p in h['colour_position']])
+
+HELD = {s: _held_set(s) for s in HELD_OUT}   # as index triples (kind, a, b)
+HELD['any'] = HELD['val'] | HELD['test']
+
+def pairs_of(obj) -> tuple:
+    "The two compositions an object `(shape, colour, size, position)` of indices shows: ('shape_colour', s, c), ('colour_position', c, p)"
+    return ('shape_colour', obj[0], obj[1]), ('colour_position', obj[1], obj[3])
+
+def shows_held_out(obj, split: str = 'any') -> bool:
+    "Does the object (indices) show a pair held out for `split` ('val', 'test' or 'any')?"
+    return any(q in HELD[split] for q in pairs_of(obj))
+
+# %% ../nbs/01_data.ipynb #a7c10003
+def _scene_objects(x) -> list:
+    "Objects (as indices) of a caption, a list of objects or an `attrs` row"
+    if isinstance(x, str):   # the size does not enter any pair: captions that omit it are fine
+        return [obj_index((o['shape'], o['colour'], o['size'] or SIZES[0], o['position'])) for o in parse_caption(x)]
+    if torch.is_tensor(x) or isinstance(x, np.ndarray) or (len(x) == N_ATTRS and all(isinstance(v, (int, np.integer)) for v in x)):
+        return objects_from_attrs(x)
+    return [obj_index(o) for o in x]
+
+def is_unseen(x, split: str = 'test') -> bool:
+    "True if a scene (caption, objects or `attrs` row) shows a pair held out for `split` ('val', 'test' or 'any')"
+    check(split in HELD, f"unknown held-out split '{split}': expected val, test or any")
+    return any(shows_held_out(o, split) for o in _scene_objects(x))
+
+def unseen_mask(attrs, split: str = 'test') -> torch.Tensor:
+    "BoolTensor [B]: which rows of `attrs` [B, 8] show a pair held out for `split`"
+    return torch.tensor([is_unseen(a, split) for a in torch.atleast_2d(torch.as_tensor(attrs))], dtype=torch.bool)
+
 # %% ../nbs/01_data.ipynb #5e3678a8
+def _redraw(obj, held, rng) -> tuple:
+    "`obj` (indices) with shape and colour redrawn from `rng` until it shows none of the pairs in `held` (size, cell kept)"
+    while any(q in held for q in pairs_of(obj)): obj = (int(rng.integers(len(SHAPES))), int(rng.integers(len(COLOURS))), obj[2], obj[3])
+    return obj
+
+def _unseen_object(objs, k, split, rng) -> tuple:
+    "A random object for slot `k` (size kept, a cell no other object holds) that shows a pair of `split` and none of the other split's"
+    other = HELD['any'] - HELD[split]
+    free = [p for p in range(len(POSITIONS)) if all(o[3] != p for j, o in enumerate(objs) if j != k)]
+    while True:
+        o = (int(rng.integers(len(SHAPES))), int(rng.integers(len(COLOURS))), objs[k][2], int(free[rng.integers(len(free))]))
+        if shows_held_out(o, split) and not any(q in other for q in pairs_of(o)): return o
+
+def compose(objs, split: str, rng, p_unseen: float = 0.5) -> list:
+    "Objects of a drawn scene made to respect the held-out pairs: none in train (and in seen val/test scenes), at least one of `split`'s in an unseen scene"
+    if split == 'train' or rng.random() >= p_unseen: return [_redraw(o, HELD['any'], rng) for o in objs]
+    objs = [_redraw(o, HELD['any'] - HELD[split], rng) for o in objs]          # never the other split's pairs
+    if any(shows_held_out(o, split) for o in objs): return objs
+    k = int(rng.integers(len(objs)))
+    return [_unseen_object(objs, k, split, rng) if j == k else o for j, o in enumerate(objs)]
+
+# %% ../nbs/01_data.ipynb #a7c10006
 class Shapes(Dataset):
     "Procedural scenes of one or two coloured shapes with true captions, rendered on the fly, deterministic per index"
     channels, n_classes, class_names = 3, len(SHAPES) * len(COLOURS), SHAPE_CLASSES
-    def __init__(self, split='train', img_size=32, seed=0, n=None, p_two=0.5, jitter=True, captions='varied', ss=4):
+    def __init__(self, split='train', img_size=32, seed=0, n=None, p_two=0.5, jitter=True, captions='varied', ss=4,
+                 holdout=True, p_unseen=0.5):
         _check_split(split); _check_img_size(img_size)
         check(captions in ('varied', 'canonical'), f"captions must be 'varied' or 'canonical', got {captions!r}")
         check(0 <= p_two <= 1, f"p_two must be a probability, got {p_two}")
+        check(0 <= p_unseen <= 1, f"p_unseen must be a probability, got {p_unseen}")
         check(isinstance(seed, int) and seed >= 0, f"seed must be a non-negative integer, got {seed!r}")
         self.n = default(n, 20000 if split == 'train' else 2000)
         check(isinstance(self.n, int) and self.n > 0, f"n must be a positive integer, got {self.n!r}")
         self.split, self.img_size, self.seed, self.p_two, self.jitter, self.captions, self.ss = \
             split, img_size, seed, p_two, jitter, captions, ss
+        self.holdout, self.p_unseen = holdout, p_unseen
 
     def scene(self, i: int):
         "Objects, jitter offsets and caption of item `i`"
-        rng = np.random.default_rng([self.seed, SPLITS.index(self.split), i])
+        key = [self.seed, SPLIT_SEEDS[self.split], i]
+        rng = np.random.default_rng(key)
         n_obj = 1 + int(rng.random() < self.p_two)
         objs = [(int(rng.integers(len(SHAPES))), int(rng.integers(len(COLOURS))), int(rng.integers(len(SIZES))), int(p))
                 for p in rng.permutation(len(POSITIONS))[:n_obj]]
         offs = [tuple(rng.uniform(-1, 1, 2) * max_jitter(o[2]) * self.jitter) for o in objs]
+        if self.holdout and (self.split != 'train' or any(shows_held_out(o) for o in objs)):
+            objs = compose(objs, self.split, np.random.default_rng(key + [1]), self.p_unseen)   # sizes kept: offsets stay valid
         return objs, offs, caption_for(objs, rng if self.captions == 'varied' else None)
+
+    def is_unseen(self, objs) -> bool:
+        "Does a scene of this split show a pair held out for it (for train: any held-out pair)?"
+        return is_unseen(objs, 'any' if self.split == 'train' else self.split)
 
     def __len__(self): return self.n
     def __getitem__(self, i):
         if not -self.n <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} items")
         objs, offs, cap = self.scene(int(i) % self.n)
         return {'image': render_shapes(objs, self.img_size, offs, self.ss), 'label': label_for(objs),
-                'caption': cap, 'attrs': attrs_for(objs)}
+                'caption': cap, 'attrs': attrs_for(objs), 'unseen': self.is_unseen(objs)}
     def __repr__(self): return f"Shapes(split='{self.split}', n={self.n}, img_size={self.img_size}, seed={self.seed})"
+
+# %% ../nbs/01_data.ipynb #a7c1000b
+def caption_overlap(train: Shapes, test: Shapes) -> dict:
+    "How many canonical captions of `test` occur verbatim among the captions of `train` (all, seen and unseen scenes)"
+    seen_caps = {train.scene(i)[2] for i in range(len(train))}
+    objs = [test.scene(i)[0] for i in range(len(test))]
+    hit, unseen = [caption_for(o) in seen_caps for o in objs], [test.is_unseen(o) for o in objs]
+    n_seen = len(hit) - sum(unseen)
+    return dict(n=len(hit), overlap=sum(hit), fraction=sum(hit) / len(hit), n_seen=n_seen, n_unseen=sum(unseen),
+                overlap_seen=sum(h for h, u in zip(hit, unseen) if not u), overlap_unseen=sum(h for h, u in zip(hit, unseen) if u),
+                overlap_one_object=sum(h for h, o in zip(hit, objs) if len(o) == 1), n_one_object=sum(len(o) == 1 for o in objs))
 
 # %% ../nbs/01_data.ipynb #1f7e0c4f
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
-def image_ok(path) -> bool:
-    "True if the image at `path` opens and decodes; else warn (naming the file) and return False"
+def image_error(path) -> str | None:
+    "None if the image at `path` opens and decodes, else what is wrong with it"
     try:
         with Image.open(path) as im: im.verify()
         with Image.open(path) as im: im.load()
-        return True
-    except Exception as e:
-        warnings.warn(f"skipping corrupt image '{path}': {e}")
-        return False
+    except Exception as e: return f"{type(e).__name__}: {e}"
+
+def image_ok(path) -> bool:
+    "True if the image at `path` opens and decodes; else warn (naming the file) and return False"
+    err = image_error(path)
+    if err: warnings.warn(f"skipping corrupt image '{path}': {err}")
+    return err is None
 
 def pil_to_x(im: Image.Image, img_size: int, channels: int = 3) -> torch.Tensor:
     "A PIL image resized (shorter side), centre-cropped to `img_size` and mapped to [-1, 1]: [channels, H, W]"
@@ -321,9 +411,12 @@ class ImageFolder(Dataset):
         if not labelled and any(len(f.relative_to(path).parts) > 1 for f in files):
             warnings.warn(f"'{path}' has images both in sub-folders and at the top: treating it as unlabelled")
         self.class_names = sorted({f.relative_to(path).parts[0] for f in files}) if labelled else []
-        n_found = len(files)
-        if verify: files = [f for f in files if image_ok(f)]
-        check(files, f"all {n_found} images in '{path}' are corrupt")
+        errors = {f: e for f in files if (e := image_error(f))} if verify else {}
+        first = next(iter(errors.items()), None)
+        check(len(errors) < len(files), f"all {len(files)} images in '{path}' are corrupt (first: '{first[0]}': {first[1]})" if first else '')
+        if errors: warnings.warn(f"skipping {len(errors)} corrupt image(s) in '{path}': " +
+                                 '; '.join(f"'{f}': {e}" for f, e in list(errors.items())[:3]) + (' ...' if len(errors) > 3 else ''))
+        files = [f for f in files if f not in errors]
         self.path, self.files, self.img_size, self.channels = path, files, img_size, channels
         self.n_classes = len(self.class_names)
         self.labels = [self.class_names.index(f.relative_to(path).parts[0]) if labelled else -1 for f in files]

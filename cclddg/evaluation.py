@@ -16,7 +16,7 @@ from einops import rearrange
 from tqdm.auto import tqdm
 from safetensors.torch import save as st_save, load as st_load
 from .core import check, exists, default, get_device, seed_everything, atomic_path, atomic_write_text
-from .data import get_dataset, SHAPES, COLOURS, SIZES, POSITIONS
+from .data import get_dataset, unseen_mask, SHAPES, COLOURS, SIZES, POSITIONS
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'HEADS', 'N_CELLS', 'ATTR_NAMES', 'as_images', 'batched', 'model_device', 'conv_block',
@@ -26,7 +26,8 @@ __all__ = ['CACHE_VERSION', 'HEADS', 'N_CELLS', 'ATTR_NAMES', 'as_images', 'batc
            'default_cache_dir', 'cache_paths', 'load_cached', 'save_cached', 'get_digits_classifier',
            'evaluate_digits_samples', 'canonical_attrs', 'cell_targets', 'ShapesAttrClassifier', 'split_heads',
            'attr_loss', 'predict_cells', 'predict_objects', 'predict_attrs', 'train_shapes_attr_classifier',
-           'match_objects', 'score_attrs', 'prompt_fidelity', 'get_shapes_attr_classifier', 'evaluate_shapes_samples']
+           'match_objects', 'score_attrs', 'prompt_fidelity', 'get_shapes_attr_classifier', 'fidelity_groups',
+           'evaluate_shapes_samples']
 
 # %% ../nbs/05_evaluation.ipynb #fbeedb24
 def as_images(images, channels: int, img_size: int) -> torch.Tensor:
@@ -322,9 +323,9 @@ def predict_attrs(attr_classifier: nn.Module, images) -> torch.Tensor:
 # %% ../nbs/05_evaluation.ipynb #1076fcaa
 def train_shapes_attr_classifier(img_size: int = 32, n_train: int = 5000, epochs: int = 2, seed: int = 0, device=None,
                                  progress: bool = True) -> ShapesAttrClassifier:
-    "A `ShapesAttrClassifier` trained on the first `n_train` images of the shapes train split"
+    "A `ShapesAttrClassifier` trained on the first `n_train` images of the shapes train stream with every combination (`holdout=False`)"
     g = seed_everything(seed)
-    x, _, attrs = load_split('shapes', 'train', img_size, n=n_train)
+    x, _, attrs = load_split('shapes', 'train', img_size, n=n_train, holdout=False)
     model = ShapesAttrClassifier(img_size).to(get_device(device))
     return fit(model, x, attrs, attr_loss, epochs, g, augment=add_noise, progress=progress)
 
@@ -364,19 +365,28 @@ def get_shapes_attr_classifier(cache_dir=None, img_size: int = 32, n_train: int 
     model = load_cached(ShapesAttrClassifier, 'shapes_attr_classifier', args, cache_dir, device)
     if exists(model): return model
     model = train_shapes_attr_classifier(img_size, n_train, epochs, seed, device, progress)
-    x, _, attrs = load_split('shapes', 'test', img_size, n=2000)
+    x, _, attrs = load_split('shapes', 'test', img_size, n=2000, holdout=False)
     f, per = score_attrs(predict_objects(model, x), attrs)
     model.metrics = dict(prompt_fidelity=f.float().mean().item(), per_attribute=per)
     save_cached(model, 'shapes_attr_classifier', args, cache_dir, model.metrics)
     return model
 
-def evaluate_shapes_samples(images, attrs, attr_classifier: nn.Module | None = None, by_objects: bool = False) -> dict:
-    "Prompt fidelity and per-attribute accuracies of shapes samples generated for `attrs` [B, 8] (`by_objects`: also per object count)"
+def fidelity_groups(attrs, by_objects: bool = False, unseen=None) -> dict:
+    "Boolean masks [B] of the prompt groups to score apart: by object count, seen/unseen, and both"
+    one = torch.atleast_2d(torch.as_tensor(attrs))[:, 4] < 0
+    objs = {'1_object': one, '2_objects': ~one} if by_objects else {}
+    if unseen is None: return objs
+    u = torch.as_tensor(unseen, dtype=torch.bool).flatten()
+    check(len(u) == len(one), f"got {len(one)} attrs but {len(u)} unseen flags")
+    comp = {'seen': ~u, 'unseen': u}
+    return {**objs, **comp, **{f'{c}_{o}': cm & om for c, cm in comp.items() for o, om in objs.items()}}
+
+def evaluate_shapes_samples(images, attrs, attr_classifier: nn.Module | None = None, by_objects: bool = False,
+                            unseen=None) -> dict:
+    "Prompt fidelity and per-attribute accuracies of shapes samples generated for `attrs` [B, 8], also per object count (`by_objects`) and seen/unseen (`unseen` flags)"
+    groups = fidelity_groups(attrs, by_objects, unseen)   # checked before the (slow) classifier
     clf = default(attr_classifier, get_shapes_attr_classifier)
     faithful, per = score_attrs(predict_objects(clf, images), attrs)
     r = dict(prompt_fidelity=faithful.float().mean().item(), per_attribute=per)
-    if by_objects:   # one classifier pass, split by how many objects the prompt asked for (nan for an empty group)
-        one = torch.atleast_2d(torch.as_tensor(attrs))[:, 4] < 0
-        r.update(prompt_fidelity_1_object=faithful[one].float().mean().item(),
-                 prompt_fidelity_2_objects=faithful[~one].float().mean().item())
-    return r
+    if unseen is not None: r.update(n_seen=int(groups['seen'].sum()), n_unseen=int(groups['unseen'].sum()))
+    return {**r, **{f'prompt_fidelity_{k}': faithful[m].float().mean().item() for k, m in groups.items()}}   # nan for an empty group

@@ -7,7 +7,7 @@ Docs: https://cclddg.github.io/cclddg/sample.html.md"""
 
 # %% ../nbs/06_sample.ipynb #f572f17b
 from __future__ import annotations
-import sys
+import sys, os, math
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ from .unet import UNet
 from .training import find_checkpoint, load_config, load_weights
 
 # %% auto #0
-__all__ = ['Pipeline', 'load_pipeline', 'sample', 'sample_parser', 'main']
+__all__ = ['Pipeline', 'load_pipeline', 'sample', 'sample_parser', 'eval_guidance', 'main']
 
 # %% ../nbs/06_sample.ipynb #ad0dae41
 @dataclass
@@ -79,18 +79,34 @@ def sample_parser() -> ArgumentParser:
     p.add_argument('--prompts', nargs='+', help='text prompts (text-conditional models); too long ones are truncated with a warning')
     p.add_argument('--n_per_label', type=int, default=8, help='images per label or prompt')
     p.add_argument('--out', required=True, help='output .npz file; a .png grid is written beside it')
-    p.add_argument('--steps', type=int, default=50, help='sampling steps (DDIM); DDPM uses all of them')
+    p.add_argument('--steps', type=int, default=None, help='DDIM steps of a DDPM (default: 50, at most its diffusion steps); DDPM sampling uses all')
     p.add_argument('--sampler', default='ddim', choices=['ddim', 'ddpm'])
     p.add_argument('--eta', type=float, default=0., help='DDIM eta (0: deterministic)')
-    p.add_argument('--cfg', type=float, default=2., help='classifier-free guidance scale (1: none; DDGANs usually want 1)')
+    p.add_argument('--cfg', type=float, default=None, help="classifier-free guidance scale (1: none) (default: the model's evaluation guidance)")
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1, mps (default: the best available)')
     p.add_argument('--raw', action='store_true', help='use the raw weights instead of the EMA weights')
     return p
 
+def eval_guidance(config: dict) -> float:
+    "The guidance scale a checkpoint was evaluated at: its training flags' `cfg`, else 1 for a DDGAN and 2 for a DDPM"
+    t = config.get('train')
+    v = t.get('cfg') if isinstance(t, dict) else None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0: return float(v)
+    return 1. if config.get('model') == 'ddgan' else 2.
+
 def _is_plain_ddpm(cfg: dict) -> bool:
     "A pixel-space class-conditional DDPM (this notebook's `Pipeline`); everything else goes to `cclddg.cclddg`"
     return cfg.get('model') == 'ddpm' and not cfg.get('latent') and not cfg.get('embedder')
+
+def _check_out(out: Path):
+    "`out` can be written: a .npz name, not a folder, under folders (existing or creatable) we may write in"
+    check(out.suffix == '.npz', f"--out must end in .npz, got '{out}'")
+    for f in (out, out.with_suffix('.png')): check(not f.is_dir(), f"--out: '{f}' is a folder; give a new file name")
+    p = out.parent
+    while not p.exists(): p = p.parent
+    check(p.is_dir(), f"--out '{out}': '{p}' is a file, not a folder")
+    check(os.access(p, os.W_OK), f"--out '{out}': no permission to write in '{p}'")
 
 def _save_npz(out: Path, **arrays):
     with atomic_path(out) as tmp:
@@ -101,28 +117,32 @@ def main(argv=None):
     "Entry point of `cclddg-sample`"
     a = sample_parser().parse_args(argv)
     out = Path(a.out)
-    check(out.suffix == '.npz', f"--out must end in .npz, got '{out}'")
+    _check_out(out)
     check((a.labels is None) != (a.prompts is None), "give either --labels (class models) or --prompts (text models)")
     check(a.n_per_label > 0, f"--n_per_label must be positive, got {a.n_per_label}")
+    check(a.cfg is None or (math.isfinite(a.cfg) and a.cfg >= 0), f"--cfg must be a finite guidance scale >= 0, got {a.cfg}")
     cfg = load_config(a.ckpt)
+    scale = default(a.cfg, eval_guidance(cfg))
     if _is_plain_ddpm(cfg):
         check(a.prompts is None, f"'{a.ckpt}' holds a class-conditional model: give --labels, not --prompts")
         pipe = load_pipeline(a.ckpt, a.device, use_ema=not a.raw)
-        images, labels = pipe.sample(a.labels, a.n_per_label, a.steps, a.cfg, a.sampler, a.eta, a.seed)
+        steps = default(a.steps, min(50, pipe.diffusion.T))
+        images, labels = pipe.sample(a.labels, a.n_per_label, steps, scale, a.sampler, a.eta, a.seed)
         arrays = dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
     else:   # DDGANs, latent models and text (embedding) models: the cclddg pipeline (notebook 11)
         from cclddg.cclddg import load_cclddg
         check(a.sampler == 'ddim' and a.eta == 0, "--sampler/--eta apply to pixel DDPMs; this model samples with its own steps")
+        check(a.steps is None or cfg.get('model') != 'ddgan', "--steps applies to DDPMs; a DDGAN samples with its own few steps")
         pipe = load_cclddg(a.ckpt, a.device, use_ema=not a.raw)
-        steps = a.steps if pipe.kind == 'ddpm' else None
+        steps = default(a.steps, min(50, pipe.diffusion.T)) if pipe.kind == 'ddpm' else None
         if a.prompts is not None:
-            images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=a.cfg, seed=a.seed)
+            images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=scale, seed=a.seed)
             arrays = dict(images=images.numpy().astype(np.float32), prompts=np.array([p for p in a.prompts for _ in range(a.n_per_label)]))
         else:
             check(pipe.config['unet'].get('n_classes', 0) > 0, f"'{a.ckpt}' holds a text (embedding) model: give --prompts, not --labels")
             labels = _check_labels(Pipeline(pipe.model, pipe.diffusion, pipe.config, pipe.device), a.labels).repeat_interleave(a.n_per_label)
-            images = pipe.generate(labels, cfg=a.cfg, steps=steps, seed=a.seed)
+            images = pipe.generate(labels, cfg=scale, steps=steps, seed=a.seed)
             arrays = dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
     _save_npz(out, **arrays)
     save_grid(torch.as_tensor(arrays['images']) * 2 - 1, out.with_suffix('.png'), nrow=a.n_per_label)
-    print(f"wrote {len(arrays['images'])} images to {out} and {out.with_suffix('.png')}")
+    print(f"wrote {len(arrays['images'])} images (guidance {scale:g}) to {out} and {out.with_suffix('.png')}")

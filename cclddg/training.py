@@ -112,7 +112,9 @@ def find_checkpoint(path: str | Path) -> Path:
     if (p / 'config.json').exists(): return p
     latest = p / 'checkpoints' / 'latest'
     check(latest.exists(), f"'{p}' is neither a checkpoint (no config.json) nor a run directory (no checkpoints/latest)")
-    ck = p / 'checkpoints' / latest.read_text().strip()
+    name = latest.read_bytes().decode('utf-8', 'replace').strip()
+    check(name, f"'{latest}' is empty: it should name the newest checkpoint")
+    ck = p / 'checkpoints' / name
     check((ck / 'config.json').exists(), f"'{latest}' names '{ck.name}', which is not a checkpoint")
     return ck
 
@@ -120,8 +122,10 @@ def find_checkpoint(path: str | Path) -> Path:
 def load_config(ckpt: str | Path) -> dict:
     "The `config.json` of a checkpoint (or of a run's latest checkpoint)"
     f = find_checkpoint(ckpt) / 'config.json'
-    try: return json.loads(f.read_text())
-    except json.JSONDecodeError as e: raise CclddgError(f"corrupt checkpoint config '{f}': {e}") from None
+    try: cfg = json.loads(f.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise CclddgError(f"corrupt checkpoint config '{f}': {e}") from None
+    check(isinstance(cfg, dict), f"corrupt checkpoint config '{f}': not a JSON object")
+    return cfg
 
 def load_weights(model: nn.Module, f: str | Path):
     "Load safetensors weights `f` into `model`, with a clear error when the file is corrupt or does not match"
@@ -143,7 +147,7 @@ def load_state(ckpt: str | Path) -> dict:
     f = find_checkpoint(ckpt) / 'state.pt'
     check(f.exists(), f"missing checkpoint file '{f}'")
     try: return torch.load(f, map_location='cpu', weights_only=True)
-    except Exception as e: raise CclddgError(f"corrupt checkpoint file '{f}': {e}") from None
+    except Exception as e: raise CclddgError(f"corrupt checkpoint file '{f}': not a state file this version can read ({type(e).__name__})") from None
 
 # %% ../nbs/04_training.ipynb #92e32f15
 class Callback:

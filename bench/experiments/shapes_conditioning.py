@@ -2,8 +2,10 @@
 """Ablation behind notebook 11's "object phrases" section: which *condition* lets a latent DDGAN bind attributes on
 two-object shapes prompts? Trains one latent DDGAN (G: UNet ch 32, ch_mults 1,2, no self-attention, z_dim 100; D ch 32;
 batch 64, lr 1e-3, EMA 0.99, p_uncond 0.1, recon 1; 2,700 iterations) on 20,000 shapes scenes encoded with the frozen
-autoencoder and embedder of an existing train_cclddg.py run (--src), then scores prompt fidelity on 500 canonical test
-captions at guidance 1, 1.5 and 2. Prints one JSON line and writes /tmp/exp/res_NAME.json.
+autoencoder and embedder of an existing train_cclddg.py run (--src), then scores prompt fidelity on 500 canonical
+captions of the validation split (--split; an ablation chooses, so it must not look at the test compositions) at
+guidance 1, 1.5 and 2, overall, by object count and for seen and unseen compositions. Prints one JSON line and writes
+/tmp/exp/res_NAME.json.
 
 Conditions (flags): pooled embedding (--tokens 0), text-encoder token states (--tokens 1), per-object phrase embeddings
 (--tokens 1 --phrases 1), an oracle of one one-hot token per object (--oracle 1); --scale 1 multiplies embeddings by
@@ -34,6 +36,7 @@ p.add_argument('--tokens', type=int, default=1); p.add_argument('--pct_text', ty
 p.add_argument('--iters', type=int, default=2700); p.add_argument('--src', default='/work/main/bench/out/shapes_cclddg')
 p.add_argument('--emb', default=None); p.add_argument('--ch', type=int, default=32); p.add_argument('--n', type=int, default=20000)
 p.add_argument('--name', default='x'); p.add_argument('--xattn_all', type=int, default=0); p.add_argument('--oracle', type=int, default=0); p.add_argument('--phrases', type=int, default=0); p.add_argument('--scale', type=int, default=0); p.add_argument('--mlp', type=int, default=0); p.add_argument('--minutes', type=float, default=None)
+p.add_argument('--split', default='val', choices=['val', 'test'], help='prompts to score: val (for choosing) or test (to report)')
 a = p.parse_args()
 torch.manual_seed(0)
 ae = load_autoencoder(f'{a.src}/autoencoder'); emb = get_embedder(f'tiny:{a.emb or a.src + "/embedder"}')
@@ -138,7 +141,8 @@ tr = DDGANTrainer(G, D, diff, data, batch_size=64, lr_g=1e-3, lr_d=1e-3, ema_dec
                   recon_weight=1., batch_fn=batch_fn, progress=False)
 t1 = time.time(); tr.fit(a.iters, a.minutes); ts = time.time() - t1
 print('trained', tr.step, ts, flush=True)
-te = Shapes('test', n=500, captions='canonical')
+from cclddg.data import unseen_mask
+te = Shapes(a.split, n=500, captions='canonical')
 caps = [te[i]['caption'] for i in range(500)]; attrs = torch.stack([te[i]['attrs'] for i in range(500)])
 c = oracle_tokens(attrs) if a.oracle else text_tokens(caps) if a.tokens else emb.encode_text(caps)
 Gm = tr.ema.model.eval()
@@ -147,7 +151,8 @@ for cfgv in (1., 1.5, 2.):
     with torch.no_grad():
         z = ddgan_sample_z(Gm, diff, (500, 4, 8, 8), c, cfgv, torch.Generator().manual_seed(0), tanh=False)
         x = ae.decode(z).clamp(-1, 1)
-    f = evaluate_shapes_samples(x, attrs, by_objects=True)
-    r[f'cfg{cfgv}'] = dict(all=f['prompt_fidelity'], one=f['prompt_fidelity_1_object'], two=f['prompt_fidelity_2_objects'])
+    f = evaluate_shapes_samples(x, attrs, by_objects=True, unseen=unseen_mask(attrs, a.split))
+    r[f'cfg{cfgv}'] = dict(split=a.split, all=f['prompt_fidelity'], one=f['prompt_fidelity_1_object'], two=f['prompt_fidelity_2_objects'],
+                           seen=f['prompt_fidelity_seen'], unseen=f['prompt_fidelity_unseen'])
 print(json.dumps(r))
 Path('/tmp/exp').mkdir(exist_ok=True); open(f'/tmp/exp/res_{a.name}.json', 'w').write(json.dumps(r))
