@@ -21,7 +21,7 @@ from cclddg.data import get_dataset, save_grid
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
-                             load_weights, load_state, process_state, barrier, end_processes)
+                             load_weights, load_state, process_state, barrier, end_processes, fail_fast)
 from cclddg.ddgan import Discriminator, DDGANTrainer
 
 
@@ -319,6 +319,7 @@ def check_checkpoint(ckpt, cfg: dict):
 
 
 @cli_errors
+@fail_fast
 def main(argv=None):
     t_start = time.time()
     a = get_parser().parse_args(argv)
