@@ -21,8 +21,13 @@ from cclddg.data import get_dataset, save_grid, caption_for, attrs_for
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
+<<<<<<< HEAD
                              load_weights, load_state, process_state, barrier, end_processes)
 from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
+=======
+                             load_weights, load_state, process_state, barrier, end_processes, fail_fast)
+from cclddg.ddgan import Discriminator, DDGANTrainer
+>>>>>>> defects
 
 
 def _ints(s): return tuple(int(v) for v in s.split(','))
@@ -534,6 +539,7 @@ def resumed_parts(cfg: dict, own: Path, out: Path, is_main: bool, device) -> tup
     return ae, emb
 
 @cli_errors
+@fail_fast
 def main(argv=None):
     t_start = time.time()
     a = get_parser().parse_args(argv)

@@ -20,9 +20,14 @@ from .training import (EMA, BaseTrainer, ProgressCB, label_cond, find_checkpoint
                               broadcast_parameters, average_gradients, mean_over_processes)
 
 # %% auto #0
+<<<<<<< HEAD
 __all__ = ['RECON_WEIGHTINGS', 'q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss',
            'g_loss', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'recon_weights', 'd_stats',
            'load_ddgan']
+=======
+__all__ = ['q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss', 'g_loss',
+           'math_attention', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'load_ddgan']
+>>>>>>> defects
 
 # %% ../nbs/10_ddgan.ipynb #276bfc25
 def _at(v: torch.Tensor, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -31,7 +36,9 @@ def _at(v: torch.Tensor, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
 def _steps(t, x: torch.Tensor) -> torch.Tensor:
     "Steps `t` (an int or a LongTensor [B]) as a LongTensor [B] on x's device"
-    return torch.as_tensor(t, device=x.device).long().expand(x.shape[0])
+    t = torch.as_tensor(t, device=x.device).long()
+    check(t.numel() in (1, x.shape[0]), f"t must be one step or one per sample ({x.shape[0]}), got {t.numel()} steps")
+    return t.reshape(-1).expand(x.shape[0])
 
 def q_pair(diff: GaussianDiffusion, x0: torch.Tensor, t, generator: torch.Generator | None = None):
     "A real pair (x_{t-1}, x_t): x_{t-1} ~ q(x_{t-1}|x0), then x_t ~ q(x_t|x_{t-1}) = N(sqrt(alpha_t) x_{t-1}, beta_t I)"
@@ -152,12 +159,20 @@ def g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     "Non-saturating L_G = E softplus(-D(fake))"
     return F.softplus(-fake_logits.float()).mean()
 
+def math_attention():
+    "A context in which scaled-dot-product attention uses only its math kernel, the one with a double backward"
+    try: from torch.nn.attention import sdpa_kernel, SDPBackend
+    except ImportError:     # torch < 2.3
+        return torch.backends.cuda.sdp_kernel(enable_flash=False, enable_mem_efficient=False, enable_math=True)
+    return sdpa_kernel(SDPBackend.MATH)
+
 def r1_penalty(D: nn.Module, x_prev: torch.Tensor, x_t: torch.Tensor, t, c=None, drop_cond=None,
                gamma: float = 0.02) -> torch.Tensor:
     "R1 = gamma/2 E ||grad_{x_{t-1}} D(x_{t-1}, x_t, t, c)||^2 on real pairs (x_t is detached)"
     x_prev = x_prev.detach().requires_grad_(True)
-    logits = D(x_prev, x_t.detach(), t, c, drop_cond)
-    grad, = torch.autograd.grad(logits.float().sum(), x_prev, create_graph=True)
+    with math_attention():      # flash / memory-efficient attention kernels cannot be differentiated twice
+        logits = D(x_prev, x_t.detach(), t, c, drop_cond)
+        grad, = torch.autograd.grad(logits.float().sum(), x_prev, create_graph=True)
     return gamma / 2 * reduce(grad.float() ** 2, 'b ... -> b', 'sum').mean()
 
 # %% ../nbs/10_ddgan.ipynb #1dcaf88e

@@ -238,15 +238,20 @@ def ddim_step(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor, t
     return x + sigma * default(noise, lambda: _randn(xt.shape, generator, xt.device, xt.dtype))
 
 # %% ../nbs/02_diffusion.ipynb #092b704e
-SPACINGS = dict(leading=lambda T, n: np.arange(n) * (T // n),
-                trailing=lambda T, n: np.round(np.arange(T, 0, -T / n)) - 1,
-                linspace=lambda T, n: np.linspace(0, T - 1, n).round())
+def _round_div(a: int, b: int) -> int:
+    "a / b rounded to the nearest integer, ties to even (as np.round), in exact integer arithmetic"
+    q, r = divmod(a, b)
+    return q + int(2 * r > b or (2 * r == b and q % 2 == 1))
+
+SPACINGS = dict(leading=lambda T, n: [i * (T // n) for i in range(n)],
+                trailing=lambda T, n: [_round_div(T * k, n) - 1 for k in range(1, n + 1)],
+                linspace=lambda T, n: [_round_div(i * (T - 1), max(1, n - 1)) for i in range(n)])
 
 def ddim_timesteps(T: int, steps: int, spacing: str = 'leading') -> list[int]:
     "`steps` decreasing timesteps in 0..T-1 spaced like diffusers' 'leading', 'trailing' or 'linspace'"
     check(spacing in SPACINGS, f"unknown timestep spacing '{spacing}': expected one of {', '.join(SPACINGS)}")
     check(isinstance(steps, int) and 1 <= steps <= T, f"steps must be an integer in 1..{T}, got {steps!r}")
-    return sorted({int(i) for i in SPACINGS[spacing](T, steps)}, reverse=True)
+    return sorted(SPACINGS[spacing](T, steps), reverse=True)
 
 def _check_timesteps(timesteps, T: int) -> list[int]:
     "An explicit list of timesteps, checked and sorted in decreasing order"

@@ -7,7 +7,7 @@ Docs: https://cclddg.github.io/cclddg/training.html.md"""
 
 # %% ../nbs/04_training.ipynb #cc0d400c
 from __future__ import annotations
-import copy, json, math, os, shutil, time, warnings
+import copy, functools, json, math, os, shutil, sys, time, traceback, warnings
 from pathlib import Path
 import torch, torch.nn as nn
 from torch.utils.data import DataLoader, IterableDataset
@@ -19,8 +19,8 @@ from .core import *
 # %% auto #0
 __all__ = ['EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config', 'load_weights', 'load_state', 'Callback',
            'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size', 'broadcast_parameters',
-           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'end_processes', 'label_cond',
-           'BaseTrainer', 'Trainer']
+           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'end_processes', 'fail_fast',
+           'label_cond', 'BaseTrainer', 'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -85,22 +85,53 @@ class BatchStream:
 # %% ../nbs/04_training.ipynb #c0002012
 def _state_dict(model): return {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
 
+def _fsync(path: Path):
+    "Flush `path` (a file, or a directory's entries) from the OS cache to the disk"
+    if os.name == 'nt' and path.is_dir(): return      # Windows cannot open a directory to flush it
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+def _fsync_tree(d: Path):
+    "Flush every file of directory `d`, then `d` itself"
+    for f in d.iterdir(): _fsync(f)
+    _fsync(d)
+
+def _write_latest(root: Path, name: str):
+    "Point `root/latest` at checkpoint `name`: replaced atomically, flushed to disk"
+    with atomic_path(root / 'latest') as tmp: tmp.write_text(name + '\n'); _fsync(tmp)
+    _fsync(root)
+
+def _link_or_copy(src, dst):
+    try: os.link(src, dst)
+    except OSError: shutil.copy2(src, dst)     # file systems without hard links
+
+def _write_files(d: Path, step: int, model, config: dict, ema, state, extra):
+    "Write a checkpoint's files into the new directory `d` and flush them to disk"
+    d.mkdir()
+    save_file(_state_dict(model), str(d / 'model.safetensors'))
+    if exists(ema): save_file(_state_dict(ema.model), str(d / 'ema.safetensors'))
+    for name, m in default(extra, {}).items(): save_file(_state_dict(m), str(d / f'{name}.safetensors'))  # e.g. a discriminator
+    (d / 'config.json').write_text(json.dumps({**config, 'step': step}, indent=2))
+    torch.save(default(state, {}), d / 'state.pt')
+    _fsync_tree(d)
+
 def save_checkpoint(run_dir: str | Path, step: int, model: nn.Module, config: dict, ema: EMA | None = None,
                     state: dict | None = None, keep: int = 2, extra: dict | None = None) -> Path:
-    "Write checkpoint `step` atomically under `run_dir/checkpoints`, point `latest` at it, keep the newest `keep`"
+    "Write checkpoint `step` atomically and durably under `run_dir/checkpoints`, point `latest` at it, keep the newest `keep`"
     root = Path(run_dir) / 'checkpoints'
     root.mkdir(parents=True, exist_ok=True)
     final = root / f'step_{step:07d}'
-    tmp = root / f'.tmp_{final.name}_{os.getpid()}'
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
-    save_file(_state_dict(model), str(tmp / 'model.safetensors'))
-    if exists(ema): save_file(_state_dict(ema.model), str(tmp / 'ema.safetensors'))
-    for name, m in default(extra, {}).items(): save_file(_state_dict(m), str(tmp / f'{name}.safetensors'))  # e.g. a discriminator
-    (tmp / 'config.json').write_text(json.dumps({**config, 'step': step}, indent=2))
-    torch.save(default(state, {}), tmp / 'state.pt')
-    if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final)
-    atomic_write_text(root / 'latest', final.name + '\n')
+    tmp, aside = (root / f'.{k}_{final.name}_{os.getpid()}' for k in ('tmp', 'old'))
+    for d in (tmp, aside): shutil.rmtree(d, ignore_errors=True)
+    _write_files(tmp, step, model, config, ema, state, extra)
+    if final.exists():      # the same step again: keep the old copy complete, with `latest` on it, until the new one is in
+        shutil.copytree(final, aside, copy_function=_link_or_copy); _fsync_tree(aside)
+        _write_latest(root, aside.name)
+        shutil.rmtree(final)
+    os.replace(tmp, final); _fsync(root)
+    _write_latest(root, final.name)
+    for d in [*root.glob('.tmp_*'), *root.glob('.old_*')]: shutil.rmtree(d, ignore_errors=True)  # ours, or a crashed save's
     others = sorted(p for p in root.glob('step_*') if p != final)
     for old in others[:max(0, len(others) - keep + 1)]: shutil.rmtree(old)
     return final
@@ -151,11 +182,12 @@ def load_state(ckpt: str | Path) -> dict:
 
 # %% ../nbs/04_training.ipynb #92e32f15
 class Callback:
-    "Base class: override any of `before_fit`, `after_step`, `after_fit`"
+    "Base class: override any of `before_fit`, `after_step`, `after_fit` (normal end only) and `cleanup` (always; never save there)"
     order = 0
     def before_fit(self, trainer): pass
     def after_step(self, trainer, loss: float): pass
     def after_fit(self, trainer): pass
+    def cleanup(self, trainer): pass
 
 class ProgressCB(Callback):
     "A tqdm progress bar with the smoothed losses (every number in `trainer.logs` except the learning rate)"
@@ -165,14 +197,15 @@ class ProgressCB(Callback):
         for k, v in (tr.logs or {'loss': loss}).items():
             if k != 'lr': self.avg[k] = v if k not in self.avg else 0.98 * self.avg[k] + 0.02 * v
         self.pbar.update(1); self.pbar.set_postfix({k: f'{v:.4f}' for k, v in self.avg.items()})
-    def after_fit(self, tr): self.pbar.close()
+    def cleanup(self, tr):
+        if getattr(self, 'pbar', None) is not None: self.pbar.close()
 
 class HistoryCB(Callback):
     "Record `(step, loss)` pairs in `trainer.history`"
     def after_step(self, tr, loss): tr.history.append((tr.step, loss))
 
 class EveryCB(Callback):
-    "Call `fn(trainer)` every `every` steps (and once more at the end if `at_end`)"
+    "Call `fn(trainer)` every `every` steps (and once more at the end if `at_end`: a normal end, never after an error)"
     order = 10
     def __init__(self, every: int, fn, at_end: bool = True): self.every, self.fn, self.at_end = every, fn, at_end
     def after_step(self, tr, loss):
@@ -249,6 +282,42 @@ def end_processes():
         torch.distributed.barrier()
         torch.distributed.destroy_process_group()
 
+# %% ../nbs/04_training.ipynb #21655d23
+_DistError = getattr(torch.distributed, 'DistError', ())    # builds without torch.distributed have none
+
+def _from_collective(e: BaseException) -> bool:
+    "Was `e` raised inside torch.distributed, by a collective that lost a partner process?"
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None: tb = tb.tb_next
+    return isinstance(e, _DistError) or (tb is not None and f'torch{os.sep}distributed' in tb.tb_frame.f_code.co_filename)
+
+def _error_line(e: BaseException, who: str) -> tuple[str, int]:
+    "The one-line message and exit status for exception `e` in process `who`"
+    if isinstance(e, (CclddgError, FileNotFoundError)): return f"error: {e} ({who})", 2
+    if isinstance(e, KeyboardInterrupt): return f"error: interrupted ({who})", 130
+    first = f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}"
+    if _from_collective(e): return f"error: {who} lost contact with another process, which probably failed (see its error): {first}", 1
+    return f"error: {first} ({who})", 1
+
+def fail_fast(f):
+    "Decorator for a script's `main`: under torchrun, an error ends this process at once (one line on stderr, `os._exit`)"
+    @functools.wraps(f)
+    def _inner(*args, **kwargs):
+        W = int(os.environ.get('WORLD_SIZE', '1'))
+        if W <= 1: return f(*args, **kwargs)
+        try: return f(*args, **kwargs)
+        except SystemExit as e:
+            if e.code in (None, 0): raise
+            code = e.code if isinstance(e.code, int) else 1       # argparse has printed its message
+        except BaseException as e:
+            if not isinstance(e, (CclddgError, FileNotFoundError, KeyboardInterrupt)) and not _from_collective(e):
+                traceback.print_exc()                              # an unexpected error: its traceback, then the line
+            line, code = _error_line(e, f"process {os.environ.get('RANK', '?')} of {W}")
+            print(line, file=sys.stderr)
+        sys.stdout.flush(); sys.stderr.flush()
+        os._exit(code)
+    return _inner
+
 # %% ../nbs/04_training.ipynb #96c52c53
 def label_cond(batch: dict): return batch['label']
 
@@ -289,8 +358,8 @@ class BaseTrainer:
         "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
         check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
         self.n_steps, t0, batches = n_steps, time.time(), iter(self.stream)
-        for cb in self.cbs: cb.before_fit(self)
         try:
+            for cb in self.cbs: cb.before_fit(self)
             while self.step < n_steps:
                 loss = self.train_step(batches)
                 self.records.append({'step': self.step, **self.logs})
@@ -298,8 +367,9 @@ class BaseTrainer:
                 out_of_time = exists(max_minutes) and time.time() - t0 > 60 * max_minutes
                 if self.world > 1: out_of_time = max(all_gather_list(out_of_time))   # all processes stop together
                 if out_of_time: break
+            for cb in self.cbs: cb.after_fit(self)      # a normal end only: after an error nothing may save
         finally:
-            for cb in self.cbs: cb.after_fit(self)
+            for cb in self.cbs: cb.cleanup(self)
         return self
 
     def log(self, d: dict):

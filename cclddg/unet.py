@@ -109,7 +109,7 @@ class SelfAttention(nn.Module):
 
 # %% ../nbs/03_unet.ipynb #5168de87
 class CrossAttention(nn.Module):
-    "Multi-head attention from the pixels of a feature map (queries) to condition tokens [B, L, d_ctx] (keys/values)"
+    "Attention from the pixels (queries) to condition tokens [B, L, d_ctx]; with L=1 it is a per-sample bias (`q` gets no gradient)"
     def __init__(self, c: int, d_ctx: int, n_heads: int = 4, groups: int = 8):
         super().__init__()
         check(c % n_heads == 0, f"attention needs channels divisible by n_heads: {c} channels, n_heads={n_heads}")
