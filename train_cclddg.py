@@ -21,13 +21,8 @@ from cclddg.data import get_dataset, save_grid, caption_for, attrs_for
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
-<<<<<<< HEAD
-                             load_weights, load_state, process_state, barrier, end_processes)
-from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
-=======
                              load_weights, load_state, process_state, barrier, end_processes, fail_fast)
-from cclddg.ddgan import Discriminator, DDGANTrainer
->>>>>>> defects
+from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
 
 
 def _ints(s): return tuple(int(v) for v in s.split(','))

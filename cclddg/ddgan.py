@@ -20,14 +20,9 @@ from .training import (EMA, BaseTrainer, ProgressCB, label_cond, find_checkpoint
                               broadcast_parameters, average_gradients, mean_over_processes)
 
 # %% auto #0
-<<<<<<< HEAD
 __all__ = ['RECON_WEIGHTINGS', 'q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss',
-           'g_loss', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'recon_weights', 'd_stats',
-           'load_ddgan']
-=======
-__all__ = ['q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss', 'g_loss',
-           'math_attention', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'load_ddgan']
->>>>>>> defects
+           'g_loss', 'math_attention', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'DDGANTrainer', 'recon_weights',
+           'd_stats', 'load_ddgan']
 
 # %% ../nbs/10_ddgan.ipynb #276bfc25
 def _at(v: torch.Tensor, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
