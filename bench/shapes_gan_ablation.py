@@ -10,7 +10,7 @@ caption) and a feature Fréchet distance against real test images with its real-
 bench/results/shapes_gan_ablation.json.
 
     python bench/shapes_cclddg.py                       # first: the main command, whose autoencoder/embedder are reused
-    python bench/shapes_gan_ablation.py                 # gan vs recon_only, seed 0, 7 minutes each
+    python bench/shapes_gan_ablation.py                 # the main run (GAN on) vs recon_only, seed 0, 7 minutes each
     python bench/shapes_gan_ablation.py --variants gan recon_only snr --seeds 0 1
     python bench/shapes_gan_ablation.py --minutes 0.2 --eval_samples 50 --base RUN   # smoke run
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = {'gan': [], 'recon_only': ['--adv_loss_scale', '0'], 'snr': ['--recon_weighting', 'snr'],
+VARIANTS = {'main': None, 'gan': [], 'recon_only': ['--adv_loss_scale', '0'], 'snr': ['--recon_weighting', 'snr'],
             'snr_only_gan': ['--recon_weighting', 'snr', '--recon_loss_scale', '0']}
 KEYS = ('d_acc', 'd_real', 'd_fake', 'loss_d')
 
@@ -28,24 +28,29 @@ def rel(p) -> str:
     p = Path(p).resolve()
     return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
 
+def row_of(m: dict, cmd: str) -> dict:
+    "The numbers of one run's metrics.json that the table compares"
+    return dict(steps=m['steps'], train_seconds=m['train_seconds'], **{k: m['final_losses'].get(k) for k in KEYS},
+                **{k: v for k, v in m.items() if k.startswith('prompt_fidelity')},
+                diversity=m.get('diversity'), diversity_per_prompt=m.get('diversity_per_prompt'), fd=m.get('fd'),
+                fd_real_vs_real=m.get('fd_real_vs_real'), command=cmd)
+
 def run(base: Path, out: Path, minutes: float, seed: int, flags: list, eval_samples: int) -> dict:
+    "Train one variant (or, for 'main' (flags None), read the --base run itself: the main command, GAN on) and return its row"
+    if flags is None: return row_of(json.loads((base/'metrics.json').read_text()), 'the --base run (bench/shapes_cclddg.py)')
     shutil.rmtree(out, ignore_errors=True)
     cmd = ['python', 'train_cclddg.py', '--dataset', 'shapes', '--model', 'ddgan', '--latent', rel(base/'autoencoder'),
            '--embedder', f"tiny:{rel(base/'embedder')}", '--max_minutes', str(minutes), '--seed', str(seed),
            '--eval_samples', str(eval_samples), '--out', rel(out), *flags]
     print('$', ' '.join(cmd), flush=True)
     subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
-    m = json.loads((out/'metrics.json').read_text())
-    row = dict(steps=m['steps'], train_seconds=m['train_seconds'], **{k: m['final_losses'].get(k) for k in KEYS},
-               **{k: v for k, v in m.items() if k.startswith('prompt_fidelity')},
-               diversity=m.get('diversity'), diversity_per_prompt=m.get('diversity_per_prompt'), fd=m.get('fd'),
-               fd_real_vs_real=m.get('fd_real_vs_real'), command=' '.join(cmd))
-    return row
+    return row_of(json.loads((out/'metrics.json').read_text()), ' '.join(cmd))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--base', default=str(ROOT/'bench'/'out'/'shapes_cclddg'), help='a main-command run: its autoencoder/ and embedder/ are reused')
-    p.add_argument('--variants', nargs='+', default=['gan', 'recon_only'], help=f"of {', '.join(VARIANTS)}")
+    p.add_argument('--variants', nargs='+', default=['main', 'recon_only'], help=f"of {', '.join(VARIANTS)} ('main': the --base run itself, "
+                   "the main command with the GAN on, seed 0; 'gan': the same flags trained again on the base's autoencoder and embedder)")
     p.add_argument('--seeds', type=int, nargs='+', default=[0])
     p.add_argument('--minutes', type=float, default=7., help='DDGAN training minutes per run (the main command: 7)')
     p.add_argument('--eval_samples', type=int, default=500)
@@ -57,7 +62,8 @@ def main():
         if v not in VARIANTS: sys.exit(f"error: unknown variant '{v}': expected one of {', '.join(VARIANTS)}")
     if not (base/'autoencoder'/'config.json').exists() or not (base/'embedder'/'config.json').exists():
         sys.exit(f"error: '{base}' holds no autoencoder/ and embedder/: run bench/shapes_cclddg.py first, or pass --base")
-    rows = {v: [run(base, Path(a.out)/f'{v}_seed{s}', a.minutes, s, VARIANTS[v], a.eval_samples) for s in a.seeds] for v in a.variants}
+    rows = {v: [run(base, Path(a.out)/f'{v}_seed{s}', a.minutes, s, VARIANTS[v], a.eval_samples) for s in (a.seeds if VARIANTS[v] is not None else [0])]
+            for v in a.variants}
     mean = lambda v, k: sum(r[k] for r in rows[v] if r.get(k) is not None) / max(1, sum(r.get(k) is not None for r in rows[v]))
     summary = {v: {k: mean(v, k) for k in ('steps', *KEYS, 'prompt_fidelity', 'prompt_fidelity_seen', 'prompt_fidelity_unseen',
                                             'diversity', 'fd', 'fd_real_vs_real') if any(r.get(k) is not None for r in rows[v])}
