@@ -104,7 +104,7 @@ def get_parser() -> ArgumentParser:
     s('--cfg_min', type=float, default=1., help='smallest guidance scale in the sample grids (default: 1)')
     s('--cfg_max', type=float, default=3., help='largest guidance scale in the sample grids (default: 3)')
     s('--n_examples', type=int, default=3, help='rows (guidance scales) in the sample grids (default: 3)')
-    s('--cfg', type=float, default=None, help='guidance scale of the evaluation samples (default: 2 ddpm, 1 ddgan)')
+    s('--cfg', type=float, default=None, help='guidance scale of the evaluation samples (default: 2 ddpm, 1 ddgan, 1.5 latent ddgan)')
     s('--sample_steps', type=int, default=50, help='DDIM steps for ddpm grids and evaluation (default: 50)')
     s('--eval_samples', type=int, default=500, help='samples for the final metrics (0: skip) (default: 500)')
     s('--eval_split', default='test', choices=['val', 'test'], help='shapes split whose canonical captions the final metrics use: '
@@ -143,7 +143,7 @@ def resolve_defaults(a):
     a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
     a.n_steps = default(a.n_steps, 4 if ddgan else 1000)
     a.schedule = default(a.schedule, 'vp' if ddgan else 'cosine')
-    a.cfg = default(a.cfg, 1. if ddgan else 2.)
+    a.cfg = default(a.cfg, (1.5 if lat else 1.) if ddgan else 2.)   # latent ddgan: the best of 1, 1.5, 2 on shapes' validation split
     return a
 
 def check_args(a):
@@ -470,20 +470,12 @@ def evaluate(tr, cfg: dict, a, ae, emb, train_ds=None) -> dict:
 
 
 def sample_quality(tr, cfg: dict, a, ae, emb) -> dict:
-    "Shapes text models: spread of samples of one caption against real renders of it (`diversity_ratio`) and a feature FD against real test images (`shapes_fd`) with its real-vs-real floor"
+    "Shapes text models: `diversity`, `fd` and `fd_real_vs_real` of notebook 11's `shapes_sample_quality` on the evaluation split"
     if a.eval_samples == 0 or cfg['data']['name'] != 'shapes' or not cfg['embedder']: return {}
-    from cclddg.data import Shapes, objects_from_attrs
+    from cclddg.cclddg import shapes_sample_quality
     from cclddg.evaluation import get_shapes_attr_classifier
-    from cclddg.cclddg import diversity_ratio, shapes_fd
-    pipe, n, img = pipeline(tr, cfg, ae, emb), max(a.eval_samples, 50), cfg['data']['img_size']
-    test, train = (Shapes(s, img_size=img, n=n, seed=a.seed, captions='canonical') for s in (a.eval_split, 'train'))
-    items = [test[i] for i in range(n)]
-    real = torch.stack([it['image'] for it in items])
-    x = torch.cat([pipe.text_to_image([it['caption'] for it in items[i:i + 250]], cfg=a.cfg, seed=a.seed + 2 + i) for i in range(0, n, 250)])
-    clf = get_shapes_attr_classifier(device=a.device)
-    div = diversity_ratio(pipe, [objects_from_attrs(it['attrs']) for it in items[:8]], n=16, cfg=a.cfg, seed=a.seed)
-    return dict(diversity=div.pop('median'), diversity_per_prompt=div, fd=shapes_fd(clf, x * 2 - 1, real),
-                fd_real_vs_real=shapes_fd(clf, torch.stack([train[i]['image'] for i in range(n)]), real))
+    return shapes_sample_quality(pipeline(tr, cfg, ae, emb), a.eval_split, max(a.eval_samples, 50), a.cfg, a.seed,
+                                 get_shapes_attr_classifier(device=a.device))
 
 
 def check_checkpoint(ckpt, cfg: dict) -> int:

@@ -52,17 +52,31 @@ def main():
     p.add_argument('--grid', default=str(ROOT/'nbs'/'images'/'shapes_cclddg_samples.png'))
     p.add_argument('--cfgs', default='1,1.5,2', help='guidance scales at which to score the trained model afterwards, on the '
                    'validation split (empty: none)')
+    p.add_argument('--score_only', action='store_true', help='do not train: score the run already in --out again (its wall time '
+                   'is read from --results)')
     a = p.parse_args()
-    shutil.rmtree(a.out, ignore_errors=True)
     cmd = ['python', 'train_cclddg.py', *MAIN, '--out', rel(a.out), *a.train_args.split()]
-    print('$', ' '.join(cmd), flush=True)
-    t0 = time.time(); subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT); wall = time.time() - t0
+    if a.score_only: wall = json.loads(Path(a.results).read_text())['pipeline_wall_minutes'] * 60
+    else:
+        shutil.rmtree(a.out, ignore_errors=True)
+        print('$', ' '.join(cmd), flush=True)
+        t0 = time.time(); subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT); wall = time.time() - t0
     m = json.loads((Path(a.out)/'metrics.json').read_text())
+    n = m.get('eval_samples', 500)
+    sweep = guidance_sweep(a.out, [float(v) for v in a.cfgs.split(',') if v], n)
+    best = max(sweep, key=lambda s: sweep[s]['all']) if sweep else None
+    test_best = guidance_sweep(a.out, [float(best)], n, split='test') if best else {}
+    quality_best = {}
+    if best:
+        from cclddg.cclddg import load_cclddg, shapes_sample_quality
+        quality_best = shapes_sample_quality(load_cclddg(a.out), 'test', n, float(best))
+        print(f"at guidance {best} (the best on val), on test: diversity {quality_best['diversity']:.3f}, FD {quality_best['fd']:.2f} "
+              f"(a perfect model: {quality_best['fd_real_vs_real']:.2f})", flush=True)
     res = dict(benchmark='shapes_cclddg', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]), train_command=' '.join(cmd),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads()),
                date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_wall_minutes=wall / 60, metrics=m,
-               guidance_sweep=guidance_sweep(a.out, [float(v) for v in a.cfgs.split(',') if v], m.get('eval_samples', 500)))
+               guidance_sweep=sweep, best_val_cfg=best, test_at_best_val_cfg={**test_best.get(best, {}), **quality_best})
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
     Path(a.grid).parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +90,6 @@ def main():
           f"{m.get('prompt_fidelity', float('nan')):.3f} (one object {m.get('prompt_fidelity_1_object', float('nan')):.3f}, "
           f"two objects {m.get('prompt_fidelity_2_objects', float('nan')):.3f}; seen compositions {m.get('prompt_fidelity_seen', float('nan')):.3f}, "
           f"unseen {m.get('prompt_fidelity_unseen', float('nan')):.3f}; {m.get('eval_captions_in_train', '?')} prompts are training captions verbatim)")
-    print(f"saved {a.results} and {a.grid}")
+    print(f"saved {rel(a.results)} and {rel(a.grid)}")
 
 if __name__ == '__main__': main()

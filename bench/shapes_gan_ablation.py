@@ -28,23 +28,26 @@ def rel(p) -> str:
     p = Path(p).resolve()
     return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
 
-def row_of(m: dict, cmd: str) -> dict:
-    "The numbers of one run's metrics.json that the table compares"
-    return dict(steps=m['steps'], train_seconds=m['train_seconds'], **{k: m['final_losses'].get(k) for k in KEYS},
+def row_of(m: dict, cmd: str, run: Path) -> dict:
+    "The numbers of one run's metrics.json that the table compares; diversity and FD scored again by the current library"
+    from cclddg.cclddg import load_cclddg, shapes_sample_quality
+    q = shapes_sample_quality(load_cclddg(run), m.get('eval_split', 'test'), max(50, m.get('eval_samples', 500)), m.get('eval_cfg', 1.))
+    return {**dict(steps=m['steps'], train_seconds=m['train_seconds'], **{k: m['final_losses'].get(k) for k in KEYS},
                 **{k: v for k, v in m.items() if k.startswith('prompt_fidelity')},
                 diversity=m.get('diversity'), diversity_per_prompt=m.get('diversity_per_prompt'), fd=m.get('fd'),
-                fd_real_vs_real=m.get('fd_real_vs_real'), command=cmd)
+                fd_real_vs_real=m.get('fd_real_vs_real'), command=cmd), **q}
 
-def run(base: Path, out: Path, minutes: float, seed: int, flags: list, eval_samples: int) -> dict:
+def run(base: Path, out: Path, minutes: float, seed: int, flags: list, eval_samples: int, score_only: bool = False) -> dict:
     "Train one variant (or, for 'main' (flags None), read the --base run itself: the main command, GAN on) and return its row"
-    if flags is None: return row_of(json.loads((base/'metrics.json').read_text()), 'the --base run (bench/shapes_cclddg.py)')
-    shutil.rmtree(out, ignore_errors=True)
+    if flags is None: return row_of(json.loads((base/'metrics.json').read_text()), 'the --base run (bench/shapes_cclddg.py)', base)
     cmd = ['python', 'train_cclddg.py', '--dataset', 'shapes', '--model', 'ddgan', '--latent', rel(base/'autoencoder'),
            '--embedder', f"tiny:{rel(base/'embedder')}", '--max_minutes', str(minutes), '--seed', str(seed),
            '--eval_samples', str(eval_samples), '--out', rel(out), *flags]
-    print('$', ' '.join(cmd), flush=True)
-    subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
-    return row_of(json.loads((out/'metrics.json').read_text()), ' '.join(cmd))
+    if not score_only:
+        shutil.rmtree(out, ignore_errors=True)
+        print('$', ' '.join(cmd), flush=True)
+        subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
+    return row_of(json.loads((out/'metrics.json').read_text()), ' '.join(cmd), out)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,13 +59,14 @@ def main():
     p.add_argument('--eval_samples', type=int, default=500)
     p.add_argument('--out', default=str(ROOT/'bench'/'out'/'shapes_gan_ablation'))
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'shapes_gan_ablation.json'))
+    p.add_argument('--score_only', action='store_true', help='do not train: score the runs already in --out again')
     a = p.parse_args()
     base = Path(a.base)
     for v in a.variants:
         if v not in VARIANTS: sys.exit(f"error: unknown variant '{v}': expected one of {', '.join(VARIANTS)}")
     if not (base/'autoencoder'/'config.json').exists() or not (base/'embedder'/'config.json').exists():
         sys.exit(f"error: '{base}' holds no autoencoder/ and embedder/: run bench/shapes_cclddg.py first, or pass --base")
-    rows = {v: [run(base, Path(a.out)/f'{v}_seed{s}', a.minutes, s, VARIANTS[v], a.eval_samples) for s in (a.seeds if VARIANTS[v] is not None else [0])]
+    rows = {v: [run(base, Path(a.out)/f'{v}_seed{s}', a.minutes, s, VARIANTS[v], a.eval_samples, a.score_only) for s in (a.seeds if VARIANTS[v] is not None else [0])]
             for v in a.variants}
     mean = lambda v, k: sum(r[k] for r in rows[v] if r.get(k) is not None) / max(1, sum(r.get(k) is not None for r in rows[v]))
     summary = {v: {k: mean(v, k) for k in ('steps', *KEYS, 'prompt_fidelity', 'prompt_fidelity_seen', 'prompt_fidelity_unseen',

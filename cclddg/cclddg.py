@@ -30,7 +30,8 @@ from .evaluation import frechet_distance, as_images, batched, model_device
 # %% auto #0
 __all__ = ['PHRASE_SEP', 'split_phrases', 'text_condition', 'EncodedDataset', 'encode_batch', 'encode_dataset', 'choose_cond',
            'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z', 'CclddgPipeline', 'resolve_embedder_spec',
-           'load_cclddg', 'pairwise_spread', 'real_renders', 'diversity_ratio', 'shapes_features', 'shapes_fd']
+           'load_cclddg', 'pairwise_spread', 'real_renders', 'diversity_ratio', 'shapes_features', 'shapes_fd',
+           'shapes_sample_quality']
 
 # %% ../nbs/11_cclddg.ipynb #3bdb099e
 PHRASE_SEP = r'\s+and\s+|\s*;\s*'   # where a caption is split into object phrases: " and " and ";"
@@ -328,3 +329,21 @@ def shapes_fd(clf: nn.Module, images, real_images) -> float:
     "Fréchet distance between `images` and `real_images` (both in [-1, 1]) on `shapes_features`"
     stats = lambda x: (lambda f: (f.mean(0), np.cov(f, rowvar=False)))(shapes_features(clf, x).double().numpy())
     return frechet_distance(*stats(images), *stats(real_images))
+
+# %% ../nbs/11_cclddg.ipynb #b6b334fe
+@torch.no_grad()
+def shapes_sample_quality(pipe: CclddgPipeline, split: str = 'test', n: int = 500, cfg: float = 1., seed: int = 0,
+                          clf: nn.Module | None = None) -> dict:
+    "`diversity` (median `diversity_ratio` of 8 prompts), `fd` of samples for n canonical captions of `split` against the real images, and `fd_real_vs_real`: the same for real renders of those scenes with fresh jitter (a perfect model's FD)"
+    from cclddg.data import Shapes
+    from cclddg.evaluation import get_shapes_attr_classifier
+    check(n >= 50, f"n must be at least 50 for a covariance of the features, got {n}")
+    test = Shapes(split, img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
+    scenes = [test.scene(i)[0] for i in range(n)]
+    real = torch.stack([test[i]['image'] for i in range(n)])
+    rerender = torch.cat([real_renders(objs, 1, test.img_size, seed + 1 + i) for i, objs in enumerate(scenes)])
+    x = torch.cat([pipe.text_to_image([caption_for(o) for o in scenes[i:i + 250]], cfg=cfg, seed=seed + 2 + i) for i in range(0, n, 250)])
+    clf = default(clf, get_shapes_attr_classifier)
+    div = diversity_ratio(pipe, scenes[:8], n=16, cfg=cfg, seed=seed)
+    return dict(diversity=div.pop('median'), diversity_per_prompt=div, fd=shapes_fd(clf, x * 2 - 1, real),
+                fd_real_vs_real=shapes_fd(clf, rerender, real))

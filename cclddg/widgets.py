@@ -15,6 +15,7 @@ from einops import rearrange, repeat
 from fastcore.basics import patch
 from .core import *
 from .cclddg import CclddgPipeline, load_cclddg
+from .sample import eval_guidance
 
 # %% auto #0
 __all__ = ['lerp', 'slerp', 'interp_path', 'image_to_tensor', 'grid_png', 'SamplerWidget']
@@ -169,7 +170,7 @@ def set_pipeline(self: SamplerWidget, pipe):
         names = list(d.get('class_names') or [])
         names = names if len(names) == pipe.model.n_classes else [str(i) for i in range(pipe.model.n_classes)]
         self.cls.options, self.cls.value = [(n, i) for i, n in enumerate(names)], 0
-    self.cfg.value = 1. if pipe.kind == 'ddgan' else 2.
+    self.cfg.value = eval_guidance(pipe.config)     # the guidance the model was evaluated at (notebook 06)
     self.steps.value = int(tr.get('sample_steps') or 50) if pipe.kind == 'ddpm' else pipe.diffusion.T
     self.info.value = (f"<b>{pipe.kind}</b>, {self.cond}-conditioned, {d.get('img_size')}x{d.get('img_size')} {d.get('name', '')} "
                        f"images{' (latent ' + 'x'.join(map(str, pipe.shape)) + ')' if exists(getattr(pipe, 'ae', None)) else ''}, "
