@@ -36,11 +36,17 @@ def train_tiny(out: Path) -> Path:
     if r.returncode: raise Fail(f"training the tiny model failed:\n{r.stderr[-2000:]}")
     return out
 
+def shown(p: Path) -> str:
+    "`p` relative to the repository if it lies inside it, else absolute"
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
 def write_demo(nb: Path, ckpt: Path):
     "A notebook that builds the widget for `ckpt` (Voila shows only outputs)"
     import nbformat
     cells = [nbformat.v4.new_markdown_cell('# cclddg: text to image\nType a prompt and press **Generate**.'),
-             nbformat.v4.new_code_cell(f"from cclddg.widgets import SamplerWidget\nw = SamplerWidget(ckpt={str(ckpt)!r})\nw")]
+             # a run inside the repository is shown by its path relative to it (the kernel starts there), as a user types it
+             nbformat.v4.new_code_cell(f"import os; os.chdir({str(ROOT)!r})\nfrom cclddg.widgets import SamplerWidget\n"
+                                       f"w = SamplerWidget(ckpt={shown(ckpt)!r})\nw")]
     nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}}), nb)
 
 def wait_port(port: int, proc, timeout: float):
