@@ -24,8 +24,8 @@ from .ddgan import guided_x0, posterior_sample
 from .training import find_checkpoint, load_config, load_weights
 from .autoencoder import load_autoencoder
 from .embedders import get_embedder
-from .data import render_shapes, max_jitter, obj_index, caption_for
-from .evaluation import frechet_distance, as_images, batched, model_device
+from .data import Shapes, render_shapes, max_jitter, obj_index, caption_for
+from .evaluation import frechet_distance, as_images, batched, model_device, get_shapes_attr_classifier
 
 # %% auto #0
 __all__ = ['PHRASE_SEP', 'split_phrases', 'text_condition', 'EncodedDataset', 'encode_batch', 'encode_dataset', 'choose_cond',
@@ -335,8 +335,6 @@ def shapes_fd(clf: nn.Module, images, real_images) -> float:
 def shapes_sample_quality(pipe: CclddgPipeline, split: str = 'test', n: int = 500, cfg: float = 1., seed: int = 0,
                           clf: nn.Module | None = None) -> dict:
     "`diversity` (median `diversity_ratio` of 8 prompts), `fd` of samples for n canonical captions of `split` against the real images, and `fd_real_vs_real`: the same for real renders of those scenes with fresh jitter (a perfect model's FD)"
-    from cclddg.data import Shapes
-    from cclddg.evaluation import get_shapes_attr_classifier
     check(n >= 50, f"n must be at least 50 for a covariance of the features, got {n}")
     test = Shapes(split, img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
     scenes = [test.scene(i)[0] for i in range(n)]
