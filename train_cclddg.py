@@ -17,11 +17,11 @@ from pathlib import Path
 import torch
 from torch.utils.data import IterableDataset
 from cclddg.core import *
-from cclddg.data import get_dataset, save_grid, caption_for, attrs_for
+from cclddg.data import get_dataset, save_grid, caption_for, attrs_for, ImageFolder
 from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
-                             load_weights, load_state, process_state, barrier, end_processes, fail_fast)
+                             load_weights, load_state, process_state, barrier, end_processes, fail_fast, LR_SCHEDULES)
 from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
 
 
@@ -47,7 +47,9 @@ def get_parser() -> ArgumentParser:
     g('--max_minutes', type=float, default=None, help='stop training the main model after this many minutes')
     g('--batch_size', type=int, default=None, help='batch size per process (default: 128 ddpm, 64 ddgan)')
     g('--grad_accum', type=int, default=1, help='micro-batches per optimiser step (default: 1)')
-    g('--img_size', type=int, default=None, help="image size (default: the data set's own)")
+    g('--img_size', type=int, default=None, help="image size (default: the data set's own; a folder's native size, at most 64, "
+      "rounded down to a size the networks take)")
+    g('--channels', type=int, default=None, help="1 (grey) or 3 (RGB) for folder:/wds: data (default: a folder's own, wds 3)")
     g('--n_train', type=int, default=None, help='number of procedural training scenes (shapes only; default: 20000)')
     g('--seed', type=int, default=0)
     g('--device', default=None, help='cpu, cuda, cuda:1 or mps (default: the best available; torchrun: one GPU per process)')
@@ -57,6 +59,9 @@ def get_parser() -> ArgumentParser:
     o('--lr_gen', type=float, default=None, help='learning rate of the denoiser / generator (default: 1e-3 ddpm, 5e-4 ddgan, 1e-3 latent ddgan)')
     o('--lr_disc', type=float, default=None, help='learning rate of the discriminator (ddgan) (default: 5e-4, 1e-3 latent)')
     o('--weight_decay', type=float, default=0., help='AdamW weight decay (default: 0)')
+    o('--lr_schedule', default='cosine', help='ddpm learning rate after the warm-up: cosine (decays to 10%% at the planned last step: '
+      '--n_batches, or what --max_minutes allows at the measured speed) or constant (default: cosine)')
+    o('--warmup_steps', type=int, default=100, help='linear learning-rate warm-up (ddpm), at most 10%% of the planned steps (default: 100)')
     o('--ema_decay', type=float, default=None, help='EMA decay of the sampling weights (default: 0.999, 0.99 latent ddgan)')
     o('--r1_gamma', type=float, default=0.1, help='R1 penalty weight on real x_{t-1} (ddgan) (default: 0.1)')
     o('--lazy_reg', type=int, default=4, help='apply R1 every N steps (ddgan) (default: 4)')
@@ -67,8 +72,10 @@ def get_parser() -> ArgumentParser:
       "which leaves the noisy steps to the adversarial loss (default: constant)")
     n = p.add_argument_group('networks').add_argument
     n('--n_channels_unet', type=int, default=32, help='base channels of the UNet / generator (default: 32)')
-    n('--ch_mults', type=_ints, default=None, help='UNet channel multipliers per resolution, e.g. 1,2,2 (default: 1,2,2; latent 1,2)')
-    n('--is_attn', type=_bools, default=None, help='UNet self-attention per resolution, e.g. 0,1,1 (default: 0,1,1; latent 0,0)')
+    n('--ch_mults', type=_ints, default=None, help='UNet channel multipliers per resolution, e.g. 1,2,2 (default: 1,2,2, '
+      '1,2,2,2 from 64 px; latent 1,2)')
+    n('--is_attn', type=_bools, default=None, help='UNet self-attention per resolution, e.g. 0,1,1 (default: at the levels of at most 8x8 '
+      'pixels, e.g. 0,1,1 at 16 px, 0,0,1 at 28-32 px; latent 0,0)')
     n('--n_res', type=int, default=1, help='residual blocks per resolution (default: 1)')
     n('--dropout', type=float, default=0.)
     n('--z_dim', type=int, default=32, help='size of the generator latent z (ddgan) (default: 32)')
@@ -137,14 +144,39 @@ def resolve_defaults(a):
     a.lr_disc = default(a.lr_disc, 1e-3 if lat else 5e-4)
     a.ema_decay = default(a.ema_decay, 0.99 if ddgan and lat else 0.999)
     a.recon_loss_scale = default(a.recon_loss_scale, 1. if lat else 0.)
-    a.ch_mults = default(a.ch_mults, (1, 2) if lat else (1, 2, 2))
-    a.is_attn = default(a.is_attn, (False, False) if lat else (False, True, True))
+    if lat: a.ch_mults, a.is_attn = default(a.ch_mults, (1, 2)), default(a.is_attn, (False, False))   # pixels: resolution_defaults
     a.ch_mults_disc = default(a.ch_mults_disc, (1, 2) if lat else (1, 2, 2))
     a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
     a.n_steps = default(a.n_steps, 4 if ddgan else 1000)
     a.schedule = default(a.schedule, 'vp' if ddgan else 'cosine')
     a.cfg = default(a.cfg, (1.5 if lat else 1.) if ddgan else 2.)   # latent ddgan: the best of 1, 1.5, 2 on shapes' validation split
     return a
+
+def attn_levels(res: int, n_levels: int) -> tuple:
+    "Self-attention at the UNet levels whose feature maps are at most 8x8 (64 tokens), where it is cheap (bench/folder_throughput.py)"
+    return tuple(res // 2 ** i <= 8 for i in range(n_levels))
+
+def resolution_defaults(a, res: int):
+    "Fill the network defaults that depend on the resolution `res` the UNet sees (in place; returns `a`)"
+    a.ch_mults = default(a.ch_mults, (1, 2, 2, 2) if res >= 64 else (1, 2, 2))
+    a.is_attn = default(a.is_attn, attn_levels(res, len(a.ch_mults)))
+    check(len(a.ch_mults) == len(a.is_attn), f"--ch_mults has {len(a.ch_mults)} entries but --is_attn has {len(a.is_attn)}")
+    return a
+
+def size_multiple(a) -> int:
+    "What a folder's default training size must be a multiple of: the UNet's, the discriminator's and the autoencoder's downsampling"
+    f = 2 ** (len(a.ch_mults or (1, 2, 2)) - 1)
+    if a.model == 'ddgan': f = math.lcm(f, 2 ** len(a.ch_mults_disc))
+    return f * (1 if a.latent == 'none' else trained_ae_downsample(a, 3) if a.latent == 'train' else 8)
+
+def data_options(a, cfg: dict | None = None) -> dict:
+    "The data set's options from the flags (a resumed run: its own channels)"
+    kind = a.dataset.split(':')[0]
+    if kind == 'shapes' and a.n_train: return {'n': a.n_train}
+    if kind not in ('folder', 'wds'): return {}
+    channels = cfg['data'].get('channels') if cfg else a.channels
+    if kind == 'wds': return {'channels': channels or 3}
+    return {'channels': channels, 'multiple_of': size_multiple(a)}
 
 def check_args(a):
     "Reject bad values with one clear line"
@@ -171,7 +203,12 @@ def check_args(a):
     check(a.cond_scale is None or a.cond_scale > 0, f"--cond_scale must be positive, got {a.cond_scale}")
     check(0 <= a.ema_decay < 1, f"--ema_decay must be in [0, 1), got {a.ema_decay}")
     check(a.cfg_min <= a.cfg_max, f"--cfg_min ({a.cfg_min}) must not exceed --cfg_max ({a.cfg_max})")
-    check(len(a.ch_mults) == len(a.is_attn), f"--ch_mults has {len(a.ch_mults)} entries but --is_attn has {len(a.is_attn)}")
+    check(a.ch_mults is None or a.is_attn is None or len(a.ch_mults) == len(a.is_attn),
+          f"--ch_mults has {len(a.ch_mults or ())} entries but --is_attn has {len(a.is_attn or ())}")
+    check(a.channels is None or (a.channels in (1, 3) and a.dataset.startswith(('folder:', 'wds:'))),
+          f"--channels must be 1 or 3 and applies to folder:/wds: data (digits are grey, shapes RGB), got {a.channels}")
+    check(a.lr_schedule in LR_SCHEDULES, f"unknown --lr_schedule '{a.lr_schedule}': expected one of {', '.join(LR_SCHEDULES)}")
+    check(a.warmup_steps >= 0, f"--warmup_steps must not be negative, got {a.warmup_steps}")
     check(len(a.ch_mults_disc) == len(a.is_attn_disc),
           f"--ch_mults_disc has {len(a.ch_mults_disc)} entries but --is_attn_disc has {len(a.is_attn_disc)}")
     check(a.adv_loss_scale >= 0, f"--adv_loss_scale must not be negative, got {a.adv_loss_scale}")
@@ -192,8 +229,8 @@ def check_args(a):
         check(name.startswith(('hf-hub:', 'local-dir:')) or name.partition('/')[2].strip(), f"--embedder '{a.embedder}' names no "
               "pretrained weights: a frozen, randomly initialised embedder would condition on noise; give open_clip:MODEL/PRETRAINED")
     check(a.embedder_loss in ('cloob', 'clip'), f"unknown --embedder_loss '{a.embedder_loss}': expected cloob or clip")
-    check(a.embedder != 'tiny' or a.dataset == 'shapes',
-          "--embedder tiny trains on shapes captions; for other data pass open_clip:MODEL/PRETRAINED (or tiny:DIR)")
+    check(a.embedder != 'tiny' or a.dataset == 'shapes' or a.dataset.startswith('folder:'),
+          "--embedder tiny trains on the captions of shapes or of a folder; for other data pass open_clip:MODEL/PRETRAINED (or tiny:DIR)")
     check(a.latent in ('none', 'train') or a.latent.startswith('pretrained:') or a.resume or Path(a.latent).expanduser().is_dir(),
           f"--latent '{a.latent}': expected none, train, pretrained:OWNER/REPO[/SUBFOLDER] or an existing autoencoder directory")
     check(a.latent_scale is None or a.latent.startswith('pretrained:'), "--latent_scale applies to --latent pretrained:... "
@@ -206,6 +243,7 @@ def check_args(a):
 def check_networks(a):
     "Build the networks the flags describe on the meta device (no memory, no time): impossible widths, heads or dropout fail now"
     z = dict(z_dim=a.z_dim, z_emb=a.n_z_channels) if a.model == 'ddgan' else {}
+    a = resolution_defaults(argparse.Namespace(**vars(a)), 16)   # the pixel defaults at the smallest size; the data decides later
     with torch.device('meta'):
         try:
             UNet(in_ch=3, ch=a.n_channels_unet, ch_mults=a.ch_mults, is_attn=a.is_attn, n_res=a.n_res, dropout=a.dropout, **z)
@@ -245,6 +283,8 @@ def check_data(a, ds, world: int = 1):
             first = next(iter(ds), None)
         skipped = [w for w in skipped if issubclass(w.category, UserWarning)]
         check(first is not None, f"--dataset '{a.dataset}' yields no usable sample" + (f" ({len(skipped)} skipped, first: {skipped[0].message})" if skipped else ''))
+    if a.embedder == 'tiny' and isinstance(ds, ImageFolder):
+        check(any(ds.captions), f"--embedder tiny needs captions: '{ds.path}' has no .txt files beside its images and no class folders")
     down = 1 if a.latent == 'none' else trained_ae_downsample(a, ds.channels) if a.latent == 'train' else None
     check_sizes(a, ds.img_size, down)
 
@@ -292,7 +332,7 @@ def reusable(path: Path, flags: dict, what: str) -> bool:
 
 def emb_flags(a) -> dict:
     "The flags that make the embedder of --embedder tiny"
-    return dict(embedder='tiny', embedder_steps=a.embedder_steps, embedder_loss=a.embedder_loss, seed=a.seed)
+    return dict(embedder='tiny', embedder_steps=a.embedder_steps, embedder_loss=a.embedder_loss, seed=a.seed, dataset=a.dataset)
 
 def leftovers(a, ds, out: Path, is_main: bool = True) -> dict:
     "Which parts an earlier, interrupted run left in `out` are reusable; checked for all parts before any is made"
@@ -359,15 +399,21 @@ def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict, have: bool 
     barrier()
     return load_autoencoder(path, device=a.device), 'autoencoder'
 
-def prepare_embedder(a, out: Path, is_main: bool, info: dict, have: bool = False):
+def caption_pairs(ds) -> dict:
+    "A folder's images (RGB) and captions, to train a tiny embedder on"
+    x = torch.stack([ds[i]['image'] for i in range(len(ds))])
+    return dict(images=x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x, captions=list(ds.captions))
+
+def prepare_embedder(a, ds, out: Path, is_main: bool, info: dict, have: bool = False):
     "(embedder or None, its spec for the config): train a tiny one (rank 0) on the train split, load a saved one, or an open_clip model"
     from cclddg.embedders import train_tiny_embedder, save_embedder, get_embedder
     if a.embedder == 'none': return None, None
-    if a.embedder == 'tiny':   # trains on Shapes('train'): it never sees a held-out composition either
+    if a.embedder == 'tiny':   # trains on Shapes('train') (never a held-out composition), or on the folder's own captions
         path = out / 'embedder'
         if is_main and not have:
+            pairs = caption_pairs(ds) if isinstance(ds, ImageFolder) else {}
             emb, info['embedder_seconds'] = timed(train_tiny_embedder, steps=a.embedder_steps, loss=a.embedder_loss,
-                                                  device=a.device, seed=a.seed)
+                                                  device=a.device, seed=a.seed, **pairs)
             save_embedder(emb, path)
             made(path, emb_flags(a))
         barrier()
@@ -506,6 +552,7 @@ def resume_args(a) -> tuple:
         for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
     except TypeError: raise CclddgError(f"'{f}' holds training flags this version cannot read") from None
     a.max_phrases = cfg.get('max_phrases', 0)       # runs from before --max_phrases conditioned on one embedding
+    for k, old in (('lr_schedule', 'constant'), ('warmup_steps', 100)): setattr(a, k, cfg['train'].get(k, old))   # older runs' behaviour
     a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
     return a, cfg
 
@@ -529,6 +576,7 @@ def resumed_parts(cfg: dict, own: Path, out: Path, is_main: bool, device) -> tup
 @fail_fast
 def main(argv=None):
     t_start = time.time()
+    warnings.formatwarning = lambda msg, *args, **kw: f"warning: {msg}\n"     # one line each, no source excerpt
     a = get_parser().parse_args(argv)
     multi = int(os.environ.get('WORLD_SIZE', '1')) > 1
     if a.resume: a, cfg = resume_args(a)
@@ -541,15 +589,17 @@ def main(argv=None):
     info = {}
     img_size = a.img_size or (cfg['data'].get('img_size') if a.resume else None)
     # the training split only: held-out compositions never reach the autoencoder, the embedder or the model
-    ds = get_dataset(a.dataset, split='train', img_size=img_size, seed=a.seed, **({'n': a.n_train} if a.n_train else {}))
+    ds = get_dataset(a.dataset, split='train', img_size=img_size, seed=a.seed, **data_options(a, cfg if a.resume else None))
+    if a.latent == 'none': resolution_defaults(a, ds.img_size); check_networks(a)
     check_data(a, ds, state.num_processes if state is not None else 1)
+    if is_main and isinstance(ds, ImageFolder): print(ds.summary(), file=sys.stderr)
     if is_main: out.mkdir(parents=True, exist_ok=True)
     if a.resume: ae, emb = resumed_parts(cfg, find_checkpoint(a.resume).parent.parent, out, is_main, a.device)
     else:
         have = leftovers(a, ds, out, is_main)   # every process checks, before anyone writes
         barrier()
         ae, ae_spec = prepare_autoencoder(a, ds, out, is_main, info, have.get('autoencoder', False))
-        emb, emb_spec = prepare_embedder(a, out, is_main, info, have.get('embedder', False))
+        emb, emb_spec = prepare_embedder(a, ds, out, is_main, info, have.get('embedder', False))
     data, batch_fn = ds, None
     if ae is not None or emb is not None:
         from cclddg.cclddg import encode_dataset, embedding_batch_fn, encode_batch_fn
@@ -572,7 +622,8 @@ def main(argv=None):
                   device=a.device, seed=a.seed, num_workers=a.num_workers, cbs=cbs, mixed_precision=not a.no_mixed_precision,
                   batch_fn=batch_fn, dist=state, cond_fn=label_cond if cfg['unet'].get('n_classes') else (lambda b: None))
     if cfg['model'] == 'ddpm':
-        tr = Trainer(model, GaussianDiffusion(**cfg['diffusion']), data, lr=a.lr_gen, weight_decay=a.weight_decay, **common)
+        tr = Trainer(model, GaussianDiffusion(**cfg['diffusion']), data, lr=a.lr_gen, weight_decay=a.weight_decay,
+                     lr_schedule=a.lr_schedule, warmup_steps=a.warmup_steps, **common)
     else:
         tr = DDGANTrainer(model, Discriminator(**cfg['disc']), GaussianDiffusion(**cfg['diffusion']), data, lr_g=a.lr_gen,
                           lr_d=a.lr_disc, r1_gamma=a.r1_gamma, lazy_reg=a.lazy_reg, tanh=cfg['tanh'], weight_decay=a.weight_decay,
@@ -599,7 +650,8 @@ def main(argv=None):
                    steps_this_run=tr.step - start_step, processes=tr.world, train_seconds=train_s,
                    images_per_second=n_imgs / max(train_s, 1e-9), final_loss=sum(last) / max(1, len(last)),
                    **({'final_losses': {k: sum(r[k] for r in tr.records[-50:]) / len(tr.records[-50:]) for k in tr.records[-1]
-                                        if k != 'step'}} if tr.records else {}),
+                                        if k not in ('step', 'step_ms', 'data_ms')}} if tr.records else {}),
+                   data_seconds=tr.stream.wait, planned_steps=tr.horizon,
                    **info, **evaluate(tr, cfg, a, ae, emb, ds), **sample_quality(tr, cfg, a, ae, emb), device=str(tr.device),
                    machine=f"{platform.platform()}, {torch.get_num_threads()} threads",
                    total_minutes=(time.time() - t_start) / 60, command=' '.join(['python', *sys.argv]))

@@ -10,6 +10,7 @@ busy machine slows both alike; the median round is reported. Prints a table and 
 
     python bench/unet_vs_diffusers.py                                   # digits-like: 1x16x16, batch 128, 10 classes
     python bench/unet_vs_diffusers.py --img_size 32 --channels 3 --ch_mults 1 2 2 2 --is_attn 0 0 1 1
+    python bench/unet_vs_diffusers.py --channels_last --out bench/results/unet_vs_diffusers_channels_last.json   # one option
     python bench/unet_vs_diffusers.py --steps 2 --warmup 1 --rounds 1   # a quick smoke run
 """
 import argparse, json, os, platform, statistics, sys, time
@@ -51,6 +52,7 @@ class Runner:
     def __init__(self, name, model, call, a, device):
         self.name, self.model, self.call, self.device = name, model.to(device).train(), call, device
         if a.channels_last: self.model = self.model.to(memory_format=torch.channels_last)
+        self.fwd, self.bf16 = torch.compile(self.model) if a.compile else self.model, a.bf16
         self.opt = torch.optim.Adam(self.model.parameters(), lr=1e-4)
         g = torch.Generator().manual_seed(0)
         B, C, S = a.batch_size, a.channels, a.img_size
@@ -61,7 +63,9 @@ class Runner:
         self.y = torch.randint(0, a.n_classes, (B,), generator=g).to(device) if a.n_classes else None
 
     def step(self):
-        loss = F.mse_loss(self.call(self.model, self.x, self.t, self.y), self.eps)
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+            out = self.call(self.fwd, self.x, self.t, self.y)
+        loss = F.mse_loss(out.float(), self.eps)
         self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
 
     def run(self, n):
@@ -88,6 +92,8 @@ def main():
     p.add_argument('--groups', type=int, default=8)
     p.add_argument('--cond_mode', default='both', help="our UNet's cond_mode (diffusers has only the additive class embedding)")
     p.add_argument('--channels_last', action='store_true', help='channels-last memory format for both models')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast for both models (on a CPU too: it pays where the CPU has avx512_bf16/AMX)')
+    p.add_argument('--compile', action='store_true', help='torch.compile both models (the compilation is not timed)')
     p.add_argument('--threads', type=int, default=os.cpu_count(), help='torch CPU threads (default: all cores)')
     p.add_argument('--device', default='auto')
     p.add_argument('--out', default=str(ROOT/'bench'/'results'/'unet_vs_diffusers.json'))

@@ -7,6 +7,7 @@ Docs: https://cclddg.github.io/cclddg/data.html.md"""
 # %% ../nbs/01_data.ipynb #3e4640e6
 from __future__ import annotations
 import io, math, re, random, textwrap, warnings, functools, inspect
+from collections import Counter
 from pathlib import Path
 import numpy as np
 import torch
@@ -15,17 +16,21 @@ from torch.utils.data import Dataset, IterableDataset, DataLoader
 from einops import rearrange
 import matplotlib.pyplot as plt
 from PIL import Image, ImageOps
+from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import CclddgError, check, exists, default, atomic_path
 
 # %% auto #0
 __all__ = ['DIGIT_NAMES', 'SPLITS', 'SPLIT_SEEDS', 'DIGITS_SPLITS', 'SHAPES', 'COLOURS', 'SIZES', 'POSITIONS', 'N_ATTRS',
            'COLOUR_RGB', 'SHAPE_CLASSES', 'RADII', 'MARGIN', 'INSIDE', 'AT', 'CAPTION_TEMPLATES', 'HELD_OUT', 'HELD',
-           'IMG_EXTS', 'WDS_IMG_EXTS', 'DATASETS', 'to_unit', 'show_images', 'save_grid', 'digits_x', 'resize_images',
-           'Digits', 'inside_circle', 'inside_square', 'inside_triangle', 'inside_cross', 'shape_template', 'alpha_at',
-           'obj_index', 'max_jitter', 'cell_centre', 'cell_of', 'render_alphas', 'render_shapes', 'caption_for',
-           'parse_caption', 'unparsed_words', 'attrs_for', 'objects_from_attrs', 'label_for', 'pairs_of',
-           'shows_held_out', 'is_unseen', 'unseen_mask', 'compose', 'Shapes', 'caption_overlap', 'image_error',
-           'image_ok', 'pil_to_x', 'ImageFolder', 'x_to_pil', 'WdsDataset', 'get_dataset', 'get_dataloader']
+           'IMG_EXTS', 'GREY_MODES', 'FOLDER_MAX_SIZE', 'MEMORY_BUDGET', 'WDS_IMG_EXTS', 'DATASETS', 'to_unit',
+           'show_images', 'save_grid', 'digits_x', 'resize_images', 'Digits', 'inside_circle', 'inside_square',
+           'inside_triangle', 'inside_cross', 'shape_template', 'alpha_at', 'obj_index', 'max_jitter', 'cell_centre',
+           'cell_of', 'render_alphas', 'render_shapes', 'caption_for', 'parse_caption', 'unparsed_words', 'attrs_for',
+           'objects_from_attrs', 'label_for', 'pairs_of', 'shows_held_out', 'is_unseen', 'unseen_mask', 'compose',
+           'Shapes', 'caption_overlap', 'scan_image', 'image_error', 'image_ok', 'pil_to_uint8', 'uint8_to_x',
+           'pil_to_x', 'native_size', 'fit_size', 'read_caption', 'ImageFolder', 'x_to_pil', 'WdsDataset',
+           'get_dataset', 'get_dataloader']
 
 # %% ../nbs/01_data.ipynb #c16aaf4a
 def _as_batch(images) -> torch.Tensor:
@@ -374,13 +379,21 @@ def caption_overlap(train: Shapes, test: Shapes) -> dict:
 
 # %% ../nbs/01_data.ipynb #1f7e0c4f
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
+GREY_MODES = ('1', 'L', 'LA', 'I', 'I;16', 'F')
+
+def scan_image(path, full: bool = True) -> tuple:
+    "(None, (width, height), mode) of the image at `path` (decoded fully when `full`), or (what is wrong, None, None)"
+    try:
+        if full:
+            with Image.open(path) as im: im.verify()
+        with Image.open(path) as im:
+            if full: im.load()
+            return None, im.size, im.mode
+    except Exception as e: return f"{type(e).__name__}: {e}", None, None
 
 def image_error(path) -> str | None:
     "None if the image at `path` opens and decodes, else what is wrong with it"
-    try:
-        with Image.open(path) as im: im.verify()
-        with Image.open(path) as im: im.load()
-    except Exception as e: return f"{type(e).__name__}: {e}"
+    return scan_image(path)[0]
 
 def image_ok(path) -> bool:
     "True if the image at `path` opens and decodes; else warn (naming the file) and return False"
@@ -388,21 +401,54 @@ def image_ok(path) -> bool:
     if err: warnings.warn(f"skipping corrupt image '{path}': {err}")
     return err is None
 
+# %% ../nbs/01_data.ipynb #f0d1a001
+def pil_to_uint8(im: Image.Image, img_size: int, channels: int = 3) -> torch.Tensor:
+    "A PIL image resized (shorter side), centre-cropped to `img_size`, as uint8 [channels, H, W]"
+    im = ImageOps.fit(im.convert('RGB' if channels == 3 else 'L'), (img_size, img_size), Image.Resampling.BICUBIC)
+    a = torch.from_numpy(np.array(im, dtype=np.uint8))
+    return rearrange(a, 'h w c -> c h w') if a.ndim == 3 else a[None]
+
+def uint8_to_x(a: torch.Tensor) -> torch.Tensor:
+    "Pixels p in 0..255 to x = p / 127.5 - 1 in [-1, 1]"
+    return a.float() / 127.5 - 1
+
 def pil_to_x(im: Image.Image, img_size: int, channels: int = 3) -> torch.Tensor:
     "A PIL image resized (shorter side), centre-cropped to `img_size` and mapped to [-1, 1]: [channels, H, W]"
-    im = ImageOps.fit(im.convert('RGB' if channels == 3 else 'L'), (img_size, img_size), Image.Resampling.BICUBIC)
-    a = torch.from_numpy(np.asarray(im, dtype=np.float32)) / 127.5 - 1
-    return rearrange(a, 'h w c -> c h w') if a.ndim == 3 else a[None]
+    return uint8_to_x(pil_to_uint8(im, img_size, channels))
 
 def _check_channels(channels):
     check(channels in (1, 3), f"channels must be 1 or 3, got {channels!r}")
 
+# %% ../nbs/01_data.ipynb #f0d1a002
+FOLDER_MAX_SIZE = 64          # the default training size never exceeds this (a CPU-sized model); img_size overrides it
+MEMORY_BUDGET = 2 * 2**30     # bytes of uint8 pixels a folder may keep in memory
+
+def native_size(sizes) -> int:
+    "The most common shorter side among image sizes (width, height)"
+    return Counter(min(s) for s in sizes).most_common(1)[0][0]
+
+def fit_size(native: int, multiple_of: int = 1, max_size: int = FOLDER_MAX_SIZE) -> int:
+    "Training size for images of shorter side `native`: capped at `max_size`, rounded down (never up) to a multiple of `multiple_of`"
+    need = max(8, multiple_of)
+    check(native >= need, f"the images are {native} px, too small for the network, which needs at least {need} px "
+          "(pass --img_size to upscale them, or use fewer --ch_mults levels)")
+    return max(need, min(native, max_size) // multiple_of * multiple_of)
+
+def read_caption(txt: Path) -> str | None:
+    "The stripped text of a caption file, or None if it is not UTF-8 text"
+    try: s = txt.read_bytes().decode('utf-8')
+    except (UnicodeDecodeError, OSError): return None
+    return None if '\x00' in s else s.strip()
+
 # %% ../nbs/01_data.ipynb #82988032
 class ImageFolder(Dataset):
-    "Images under `path` (class sub-folders and/or caption .txt files beside the images), resized and cropped to `img_size`"
-    def __init__(self, path, img_size=32, channels=3, verify=True):
+    "Images under `path` (class sub-folders and/or caption .txt files beside the images); size and colour default to the data's own"
+    def __init__(self, path, img_size=None, channels=None, verify=True, multiple_of: int = 1, max_size: int = FOLDER_MAX_SIZE,
+                 in_memory='auto'):
         path = Path(path).expanduser()
-        _check_img_size(img_size); _check_channels(channels)
+        if exists(img_size): _check_img_size(img_size)
+        if exists(channels): _check_channels(channels)
+        check(in_memory in ('auto', True, False), f"in_memory must be 'auto', True or False, got {in_memory!r}")
         check(path.is_dir(), f"image folder '{path}' does not exist or is not a folder")
         files = sorted(f for f in path.rglob('*') if f.suffix.lower() in IMG_EXTS and f.is_file()
                        and not any(q.startswith('.') for q in f.relative_to(path).parts))
@@ -410,29 +456,86 @@ class ImageFolder(Dataset):
         labelled = all(len(f.relative_to(path).parts) > 1 for f in files)
         if not labelled and any(len(f.relative_to(path).parts) > 1 for f in files):
             warnings.warn(f"'{path}' has images both in sub-folders and at the top: treating it as unlabelled")
-        self.class_names = sorted({f.relative_to(path).parts[0] for f in files}) if labelled else []
-        errors = {f: e for f in files if (e := image_error(f))} if verify else {}
+        scans = {f: scan_image(f, verify) for f in tqdm(files, desc='checking images', leave=False, disable=len(files) < 10000)}
+        errors = {f: s[0] for f, s in scans.items() if s[0]}
         first = next(iter(errors.items()), None)
         check(len(errors) < len(files), f"all {len(files)} images in '{path}' are corrupt (first: '{first[0]}': {first[1]})" if first else '')
         if errors: warnings.warn(f"skipping {len(errors)} corrupt image(s) in '{path}': " +
                                  '; '.join(f"'{f}': {e}" for f, e in list(errors.items())[:3]) + (' ...' if len(errors) > 3 else ''))
-        files = [f for f in files if f not in errors]
-        self.path, self.files, self.img_size, self.channels = path, files, img_size, channels
+        self.path, self.files = path, [f for f in files if f not in errors]
+        self.sizes, self.modes = [scans[f][1] for f in self.files], [scans[f][2] for f in self.files]
+        self.native_size, self.native_wh = native_size(self.sizes), Counter(self.sizes).most_common(1)[0][0]
+        self.img_size = img_size or fit_size(self.native_size, multiple_of, max_size)
+        self.class_names = sorted({f.relative_to(path).parts[0] for f in self.files}) if labelled else []
         self.n_classes = len(self.class_names)
-        self.labels = [self.class_names.index(f.relative_to(path).parts[0]) if labelled else -1 for f in files]
-        self.captions = [self.caption_of(f, y) for f, y in zip(files, self.labels)]
+        self.labels = [self.class_names.index(f.relative_to(path).parts[0]) if labelled else -1 for f in self.files]
+        self.bad_captions = []
+        self.captions = [self.caption_of(f, y) for f, y in zip(self.files, self.labels)]
+        self.grey = all(m in GREY_MODES for m in self.modes)
+        self.channels = default(channels, 1 if self.grey else 3)
+        fits = len(self.files) * 3 * self.img_size ** 2 <= MEMORY_BUDGET
+        self.pixels = self.decode_all(channels) if in_memory is True or (in_memory == 'auto' and fits) else None
+        for note in self.notes(): warnings.warn(note)
 
-    def caption_of(self, f: Path, y: int) -> str:
-        "Text of the .txt beside `f`, else the class name, else ''"
-        txt = f.with_suffix('.txt')
-        if txt.is_file(): return txt.read_text(encoding='utf-8', errors='replace').strip()
-        return self.class_names[y].replace('_', ' ') if y >= 0 else ''
 
-    def __len__(self): return len(self.files)
-    def __getitem__(self, i):
+# %% ../nbs/01_data.ipynb #f0d1a006
+@patch
+def decode_all(self: ImageFolder, channels: int | None) -> torch.Tensor:
+    "Every image resized and cropped to `img_size`, as uint8 [N, C, S, S]; with `channels` None, grey if every pixel has R = G = B"
+    def one(f):
+        with Image.open(f) as im: return pil_to_uint8(im, self.img_size, channels or 3)
+    pix = torch.stack([one(f) for f in tqdm(self.files, desc='decoding images', leave=False, disable=len(self.files) < 10000)])
+    if channels is None and (self.grey or bool((pix[:, 0] == pix[:, 1]).all() and (pix[:, 1] == pix[:, 2]).all())):
+        self.grey, self.channels, pix = True, 1, pix[:, :1].clone()
+    return pix
+
+@patch
+def caption_of(self: ImageFolder, f: Path, y: int) -> str:
+    "Text of the .txt beside `f`, else the class name, else ''"
+    txt = f.with_suffix('.txt')
+    cap = read_caption(txt) if txt.is_file() else None
+    if txt.is_file() and cap is None: self.bad_captions.append(txt)
+    if cap is not None: return cap
+    return self.class_names[y].replace('_', ' ') if y >= 0 else ''
+
+@patch
+def notes(self: ImageFolder) -> list:
+    "One line for each thing in the folder that was converted or looks wrong"
+    out, S = [], self.img_size
+    kinds = Counter(f"{w}x{h} {m}" for (w, h), m in zip(self.sizes, self.modes))
+    if len(kinds) > 1:
+        out.append(f"'{self.path}' mixes image sizes and modes ({', '.join(f'{k}: {n:,}' for k, n in kinds.most_common(3))}"
+                   f"{', ...' if len(kinds) > 3 else ''}): all converted to {S}x{S} {'grey' if self.channels == 1 else 'RGB'}")
+    small = sum(min(s) < S for s in self.sizes)
+    if small: out.append(f"{small:,} image(s) in '{self.path}' are smaller than {S} px and are upscaled")
+    counts = Counter(self.labels)
+    single = [self.class_names[y] for y in range(self.n_classes) if counts[y] == 1]
+    if single: out.append(f"class(es) with a single image in '{self.path}': {', '.join(single[:5])}{' ...' if len(single) > 5 else ''}")
+    bad = self.bad_captions
+    if bad: out.append(f"{len(bad)} caption file(s) are not UTF-8 text and were ignored (first: '{bad[0]}')")
+    return out
+
+@patch
+def summary(self: ImageFolder) -> str:
+    "What the folder holds and what training will see, in one line"
+    what = f"{self.n_classes} classes" if self.n_classes else 'captioned' if any(self.captions) else 'unlabelled'
+    (w, h), S = self.native_wh, self.img_size
+    return (f"folder: {len(self):,} images, {what}, {w}x{h} {'grey' if self.grey else 'colour'} -> training at {S}x{S}, "
+            f"{self.channels} channel{'s' if self.channels > 1 else ''}" + ('' if self.pixels is None else
+            f" (decoded into memory: {self.pixels.numel() / 2**20:.1f} MB)"))
+
+@patch
+def __len__(self: ImageFolder): return len(self.files)
+
+@patch
+def __getitem__(self: ImageFolder, i):
+    if self.pixels is not None: x = uint8_to_x(self.pixels[i])
+    else:
         with Image.open(self.files[i]) as im: x = pil_to_x(im, self.img_size, self.channels)
-        return {'image': x, 'label': self.labels[i], 'caption': self.captions[i]}
-    def __repr__(self): return f"ImageFolder('{self.path}', n={len(self)}, n_classes={self.n_classes}, img_size={self.img_size})"
+    return {'image': x, 'label': self.labels[i], 'caption': self.captions[i]}
+
+@patch
+def __repr__(self: ImageFolder): return f"ImageFolder('{self.path}', n={len(self)}, n_classes={self.n_classes}, img_size={self.img_size}, channels={self.channels})"
 
 # %% ../nbs/01_data.ipynb #b06045a7
 def x_to_pil(x: torch.Tensor) -> Image.Image:

@@ -220,8 +220,8 @@ def distinct_batch(keys, batch_size: int, gen) -> torch.Tensor:
 def train_tiny_embedder(steps: int = 800, batch_size: int = 128, loss: str = 'cloob', device=None, progress: bool = True,
                         lr: float = 2e-3, n_train: int | None = None, seed: int = 0, cfg: dict | None = None,
                         inv_tau: float = 30., beta: float = 14.3, max_minutes: float | None = None,
-                        warmup: int | None = None, distinct: bool = True) -> Embedder:
-    "Train a tiny open_clip encoder pair on shapes captions with the CLOOB (or CLIP) loss; the loss curve is in `.meta['losses']`"
+                        warmup: int | None = None, distinct: bool = True, images=None, captions=None) -> Embedder:
+    "Train a tiny open_clip encoder pair with the CLOOB (or CLIP) loss on shapes captions, or on your `images` [N,3,H,W] in [-1, 1] and `captions`; the loss curve is in `.meta['losses']`"
     check(loss in LOSSES, f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
     check(isinstance(steps, int) and steps > 0, f"steps must be a positive integer, got {steps!r}")
     check(isinstance(batch_size, int) and batch_size >= 2, f"batch_size must be an integer >= 2, got {batch_size!r}")
@@ -229,11 +229,20 @@ def train_tiny_embedder(steps: int = 800, batch_size: int = 128, loss: str = 'cl
     device = get_device(device)
     gen = seed_everything(seed)
     cfg = default(cfg, tiny_config)
-    n_train = default(n_train, min(steps * batch_size, 8000))
-    check(n_train >= batch_size, f"n_train ({n_train}) must be at least batch_size ({batch_size})")
+    check(exists(images) == exists(captions), "give both images and captions (your own pairs), or neither (shapes)")
+    if exists(images):
+        check(len(images) == len(captions) and len(images) >= 2,
+              f"need as many captions as images, at least 2: got {len(images)} images, {len(captions)} captions")
+        batch_size = min(batch_size, len(images))     # a small folder: every pair in each batch
+        check(images.ndim == 4 and images.shape[1] == 3, f"images must be RGB [N, 3, H, W], got {list(images.shape)}")
+        n_train = len(images)
+        keys = list(captions) if distinct else None    # a batch never pairs an image with a caption another image shares
+    else:
+        n_train = default(n_train, min(steps * batch_size, 8000))
+        check(n_train >= batch_size, f"n_train ({n_train}) must be at least batch_size ({batch_size})")
+        images, captions, _, attrs = render_pool('train', n_train, seed=seed, with_attrs=True)
+        keys = scene_keys(attrs) if distinct else None
     warmup = default(warmup, min(50, steps // 10))
-    images, captions, _, attrs = render_pool('train', n_train, seed=seed, with_attrs=True)
-    keys = scene_keys(attrs) if distinct else None
     emb = build_embedder(cfg, meta=dict(loss=loss, steps=steps, batch_size=batch_size, lr=lr, inv_tau=inv_tau, beta=beta,
                                         n_train=n_train, warmup=warmup, distinct=distinct, max_minutes=max_minutes)).to(device)
     tokens = tokenize(emb.tokenizer, captions, emb.context_length)

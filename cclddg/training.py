@@ -17,10 +17,10 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config', 'load_weights', 'load_state', 'Callback',
-           'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size', 'broadcast_parameters',
-           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'end_processes', 'fail_fast',
-           'label_cond', 'BaseTrainer', 'Trainer']
+__all__ = ['PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config', 'load_weights',
+           'load_state', 'Callback', 'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size',
+           'broadcast_parameters', 'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier',
+           'end_processes', 'fail_fast', 'label_cond', 'BaseTrainer', 'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -59,6 +59,18 @@ class BatchStream:
             check(len(ds) >= g, f"the data set has {len(ds)} items, fewer than one batch of {batch_size}" +
                   (f" on each of {world} processes" if world > 1 else ''))
             self.per_epoch = len(ds) // g
+        self.wait = 0.   # seconds spent waiting for batches (data time), for the progress bar
+
+    def _timed(self, loader):
+        "The loader's batches, counting them and the time spent waiting for each"
+        it = iter(loader)
+        while True:
+            t0 = time.perf_counter()
+            b = next(it, None)
+            self.wait += time.perf_counter() - t0
+            if b is None: return
+            self.consumed += 1
+            yield b
 
     def __iter__(self):
         if self.iterable: yield from self._iter_iterable(); return
@@ -68,18 +80,14 @@ class BatchStream:
             batches = [b[lo:hi] for b in _epoch_batches(len(self.ds), self.bs * self.world, self.seed, epoch)[skip:]]
             # the loader's own generator keeps it from drawing on the global RNG (which dropout uses)
             gen = torch.Generator().manual_seed(self.seed * 100_003 + epoch)
-            for b in DataLoader(self.ds, batch_sampler=batches, num_workers=self.nw, generator=gen):
-                self.consumed += 1
-                yield b
+            yield from self._timed(DataLoader(self.ds, batch_sampler=batches, num_workers=self.nw, generator=gen))
 
     def _iter_iterable(self):
         # webdataset shards are split between processes by the data set itself (`wds.split_by_node`)
         while True:
             n0 = self.consumed
             gen = torch.Generator().manual_seed(self.seed * 100_003 + self.consumed + 7919 * self.rank)
-            for b in DataLoader(self.ds, batch_size=self.bs, num_workers=self.nw, drop_last=True, generator=gen):
-                self.consumed += 1
-                yield b
+            yield from self._timed(DataLoader(self.ds, batch_size=self.bs, num_workers=self.nw, drop_last=True, generator=gen))
             check(self.consumed > n0, "the streamed data set yielded no full batch")
 
 # %% ../nbs/04_training.ipynb #c0002012
@@ -190,13 +198,14 @@ class Callback:
     def cleanup(self, trainer): pass
 
 class ProgressCB(Callback):
-    "A tqdm progress bar with the smoothed losses (every number in `trainer.logs` except the learning rate)"
+    "A tqdm progress bar with the smoothed losses and timings (every number in `trainer.logs` except the learning rate)"
     order = -1
     def before_fit(self, tr): self.pbar, self.avg = tqdm(total=tr.n_steps, initial=tr.step, desc='train', dynamic_ncols=True), {}
     def after_step(self, tr, loss):
         for k, v in (tr.logs or {'loss': loss}).items():
             if k != 'lr': self.avg[k] = v if k not in self.avg else 0.98 * self.avg[k] + 0.02 * v
-        self.pbar.update(1); self.pbar.set_postfix({k: f'{v:.4f}' for k, v in self.avg.items()})
+        if tr.horizon and self.pbar.total != tr.horizon: self.pbar.total = tr.horizon   # a time budget: the planned steps
+        self.pbar.update(1); self.pbar.set_postfix({k: f'{v:.4g}' for k, v in self.avg.items()})
     def cleanup(self, tr):
         if getattr(self, 'pbar', None) is not None: self.pbar.close()
 
@@ -330,6 +339,8 @@ def _set_rng_state(s, device):
     torch.set_rng_state(s['torch'])
     if device.type == 'cuda' and 'cuda' in s: torch.cuda.set_rng_state(s['cuda'], device)
 
+PLAN_AT = (10, 100)   # with a time budget, the run's length is estimated after this many steps (and refined)
+
 class BaseTrainer:
     "Shared machinery: processes, data stream, generator, callbacks, the fit loop, logging, save and exact resume"
     def _setup(self, ds, batch_size: int, seed: int, num_workers: int, cbs, device, dist, mixed_precision: bool):
@@ -342,6 +353,7 @@ class BaseTrainer:
         self.cbs = sorted(cbs, key=lambda c: c.order)
         self.step, self.n_steps, self.history, self.records, self.loggers, self.logs = 0, 0, [], [], [], {}
         self.mixed_precision = mixed_precision
+        self.horizon, self.lr_schedule, self.warmup_steps, self.min_lr = None, 'constant', 100, 0.1
 
     def train_step(self, batches) -> float: raise NotImplementedError
     def networks(self) -> dict: raise NotImplementedError
@@ -357,11 +369,16 @@ class BaseTrainer:
     def fit(self, n_steps: int, max_minutes: float | None = None):
         "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
         check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
-        self.n_steps, t0, batches = n_steps, time.time(), iter(self.stream)
+        self.n_steps, t0, batches, step0 = n_steps, time.time(), iter(self.stream), self.step
+        if not exists(max_minutes): self.horizon = n_steps
         try:
             for cb in self.cbs: cb.before_fit(self)
             while self.step < n_steps:
+                ts, ws = time.perf_counter(), self.stream.wait
                 loss = self.train_step(batches)
+                if self.step - step0 == 1: t1 = time.time()            # the first step (allocations, compilation) is not typical
+                if exists(max_minutes) and self.step - step0 in PLAN_AT: self.plan(n_steps, max_minutes, t0, t1, step0 + 1)
+                self.logs.update(step_ms=1e3 * (time.perf_counter() - ts), data_ms=1e3 * (self.stream.wait - ws))
                 self.records.append({'step': self.step, **self.logs})
                 for cb in self.cbs: cb.after_step(self, loss)
                 out_of_time = exists(max_minutes) and time.time() - t0 > 60 * max_minutes
@@ -372,6 +389,22 @@ class BaseTrainer:
             for cb in self.cbs: cb.cleanup(self)
         return self
 
+    def plan(self, n_steps: int, max_minutes: float, t0: float, t1: float, step1: int):
+        "Set `horizon`, the step this run will end at: what is left of `max_minutes` at the speed since `step1` (all processes agree)"
+        per_step = (time.time() - t1) / max(1, self.step - step1)
+        left = 60 * max_minutes - (time.time() - t0)
+        h = min(n_steps, self.step + int(0.97 * left / max(per_step, 1e-9)))
+        self.horizon = min(all_gather_list(h)) if self.world > 1 else h
+
+    def lr_factor(self, step: int) -> float:
+        "Learning-rate multiplier at `step`: linear warm-up, then 1 (constant) or a cosine decay to `min_lr` at `horizon`"
+        H = self.horizon
+        warm = max(1, min(self.warmup_steps, H // 10) if H else self.warmup_steps)
+        if step < warm: return (step + 1) / warm
+        if self.lr_schedule == 'constant' or not H: return 1.
+        p = min(1., (step - warm) / max(1, H - warm))
+        return self.min_lr + (1 - self.min_lr) * 0.5 * (1 + math.cos(math.pi * p))
+
     def log(self, d: dict):
         "Send `d` (numbers, or paths of images) to every logger callback"
         for f in self.loggers: f(d, self.step)
@@ -379,7 +412,7 @@ class BaseTrainer:
     def save(self, run_dir, config: dict, keep: int = 2) -> Path | None:
         "Checkpoint the trainer into `run_dir` (see `save_checkpoint`); in a multi-process run only rank 0 writes"
         nets = self.networks()
-        state = {'step': self.step, 'consumed': self.stream.consumed, 'ema_n': self.ema.n, **self.optim_state(),
+        state = {'step': self.step, 'consumed': self.stream.consumed, 'ema_n': self.ema.n, 'horizon': self.horizon, **self.optim_state(),
                  'gen': all_gather_list(self.gen.get_state()), 'rng': all_gather_list(_rng_state(self.device))}
         path = None
         if self.is_main:
@@ -396,6 +429,7 @@ class BaseTrainer:
         try:
             self.load_optim_state(s)
             self.step, self.ema.n, self.stream.consumed = s['step'], s['ema_n'], s['consumed']
+            self.horizon = s.get('horizon')     # checkpoints before the budget-aware schedule have none
             gens, rngs = s['gen'], s['rng']
             if len(gens) != self.world:
                 warnings.warn(f"'{ck}' was written by {len(gens)} process(es), this run has {self.world}: "
@@ -406,19 +440,25 @@ class BaseTrainer:
         return self
 
 # %% ../nbs/04_training.ipynb #8b68f7f3
+LR_SCHEDULES = ('constant', 'cosine')
+
 class Trainer(BaseTrainer):
     "Train `model` with `diffusion.loss` on batches of `ds`, with EMA, guidance dropout, callbacks and exact resume"
     def __init__(self, model: nn.Module, diffusion: nn.Module, ds, batch_size: int = 128, lr: float = 2e-4,
                  weight_decay: float = 0., ema_decay: float = 0.999, p_uncond: float = 0.1, grad_accum: int = 1,
                  max_grad_norm: float | None = 1.0, warmup_steps: int = 100, cond_fn=label_cond, device=None,
-                 seed: int = 0, num_workers: int = 0, cbs=(), mixed_precision: bool = True, batch_fn=None, dist=None):
+                 seed: int = 0, num_workers: int = 0, cbs=(), mixed_precision: bool = True, batch_fn=None, dist=None,
+                 lr_schedule: str = 'constant', min_lr: float = 0.1):
         check(lr > 0, f"learning rate must be positive, got {lr}")
         check(grad_accum >= 1, f"grad_accum must be >= 1, got {grad_accum}")
         check(0 <= p_uncond < 1, f"p_uncond must be in [0, 1), got {p_uncond}")
+        check(lr_schedule in LR_SCHEDULES, f"unknown lr_schedule '{lr_schedule}': expected one of {', '.join(LR_SCHEDULES)}")
+        check(0 <= min_lr <= 1, f"min_lr (a fraction of lr) must be in [0, 1], got {min_lr}")
         self._setup(ds, batch_size, seed, num_workers, cbs, device, dist, mixed_precision)
+        self.lr_schedule, self.warmup_steps, self.min_lr = lr_schedule, warmup_steps, min_lr
         self.model, self.diffusion = broadcast_parameters(model.to(self.device)), diffusion.to(self.device)
         self.opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: min(1., (s + 1) / max(1, warmup_steps)))
+        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: self.lr_factor(s))
         self.ema = EMA(model, ema_decay)
         self.p_uncond, self.grad_accum, self.max_grad_norm = p_uncond, grad_accum, max_grad_norm
         self.cond_fn, self.batch_fn = cond_fn, batch_fn

@@ -22,6 +22,7 @@ if [ "$before" != "$after" ] || [ -n "$after" ]; then
 fi
 echo "in sync"
 python tools/colab_cells.py --check
+python tools/census.py || true   # information (issue 13), never a failure
 n=$(ls nbs/[0-9]*.ipynb nbs/index.ipynb | wc -l)
 echo "== nbdev-test: $n notebooks =="
 start=$(date +%s)

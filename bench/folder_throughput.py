@@ -1,0 +1,116 @@
+#!/usr/bin/env python
+"""Benchmark: training and sampling speed on a user's folder, the old defaults against the new, side by side in one run.
+
+For folders of grey digit PNGs at 16, 28 and 32 px (written from the embedded digits, 1,000 images each) and a
+32 px colour folder (shapes renders), a class-conditional DDPM is trained through the real `Trainer` (batch 128,
+the data stream included) with
+- `before`: what `train_cclddg.py --dataset folder:DIR` did before: 32x32 RGB whatever the images are, decoded with
+  PIL per item per step, self-attention at 16x16 and 8x8 (`is_attn 0,1,1`), sampling the whole batch in one call;
+- `after`: the folder's own size and colour, decoded once into memory, self-attention only at levels of at most 8x8
+  (`attn_levels`), sampling in `CPU_ROWS`-row chunks (the old network is also sampled in chunks, to measure that alone);
+and the ablations in between (each change alone), so each choice is measured. Steps are timed after a warm-up, in
+interleaved rounds (median). Sampling: 200 images, DDIM-50, guidance 2. Saves bench/results/folder_throughput.json.
+
+    python bench/folder_throughput.py
+    python bench/folder_throughput.py --steps 2 --rounds 1 --n_sample 20      # a quick smoke run
+"""
+import argparse, json, os, platform, statistics, sys, tempfile, time
+from pathlib import Path
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import cclddg.diffusion as D
+from cclddg.core import seed_everything
+from cclddg.data import Digits, Shapes, ImageFolder, x_to_pil
+from cclddg.unet import UNet
+from cclddg.diffusion import GaussianDiffusion, guided_fn
+from cclddg.training import Trainer
+from train_cclddg import attn_levels
+
+def rel(p) -> str:
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
+def write_folder(root: Path, kind: str, size: int, n: int):
+    if kind == 'grey':
+        ds = Digits('train', img_size=size)
+        items = [(ds.images[i % len(ds)], str(int(ds.labels[i % len(ds)]))) for i in range(n)]
+    else:
+        ds = Shapes('train', img_size=size, n=n)
+        items = [(it['image'], str(it['label'] % 10)) for it in (ds[i] for i in range(n))]
+    for i, (x, y) in enumerate(items):
+        (root / y).mkdir(parents=True, exist_ok=True); x_to_pil(x).save(root / y / f'{i}.png')
+
+def trainer(ds, is_attn, bs):
+    seed_everything(0)
+    net = UNet(in_ch=ds.channels, ch=32, ch_mults=(1, 2, 2), is_attn=is_attn, n_res=1, n_classes=ds.n_classes)
+    return Trainer(net, GaussianDiffusion(T=1000), ds, batch_size=bs, lr=1e-3, seed=0)
+
+def sample_seconds(tr, n: int, rows: int) -> float:
+    D.CPU_ROWS = rows
+    c = torch.arange(n) % tr.model.n_classes
+    fn = guided_fn(tr.ema.model.eval(), c, scale=2.)
+    t0 = time.perf_counter()
+    tr.diffusion.ddim_sample(fn, (n, tr.model.in_ch, *tr.stream.ds[0]['image'].shape[1:]), steps=50, progress=False)
+    D.CPU_ROWS = 128
+    return time.perf_counter() - t0
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--sizes', type=int, nargs='+', default=[16, 28, 32])
+    p.add_argument('--n_images', type=int, default=1000)
+    p.add_argument('--batch_size', type=int, default=128)
+    p.add_argument('--steps', type=int, default=8, help='timed training steps per round')
+    p.add_argument('--rounds', type=int, default=3)
+    p.add_argument('--n_sample', type=int, default=200)
+    p.add_argument('--results', default=str(ROOT / 'bench' / 'results' / 'folder_throughput.json'))
+    a = p.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    cases = [('grey', s) for s in a.sizes] + [('colour', 32)]
+    rows = []
+    for kind, size in cases:
+        root = tmp / f'{kind}{size}'; write_folder(root, kind, size, a.n_images)
+        after_ds = ImageFolder(root, multiple_of=4)
+        old_ds = ImageFolder(root, img_size=32, channels=3, in_memory=False)
+        variants = {   # name: (data set, is_attn, sampling rows)
+            'before': (old_ds, (False, True, True), 10 ** 9),
+            'before + in memory': (ImageFolder(root, img_size=32, channels=3), (False, True, True), 10 ** 9),
+            'before + native size/colour': (ImageFolder(root, multiple_of=4, in_memory=False), (False, True, True), 10 ** 9),
+            'before + attention <= 8x8': (old_ds, attn_levels(32, 3), 10 ** 9),
+            'after': (after_ds, attn_levels(after_ds.img_size, 3), 128),
+        }
+        trs = {k: trainer(ds, at, a.batch_size) for k, (ds, at, _) in variants.items()}
+        its = {k: iter(tr.stream) for k, tr in trs.items()}
+        for k, tr in trs.items(): tr.train_step(its[k])            # warm-up
+        secs = {k: [] for k in trs}
+        for _ in range(a.rounds):
+            for k, tr in trs.items():
+                t0 = time.perf_counter()
+                for _ in range(a.steps): tr.train_step(its[k])
+                secs[k].append(time.perf_counter() - t0)
+        for k, tr in trs.items():
+            ds, at, sample_rows = variants[k]
+            s = statistics.median(secs[k]) / a.steps
+            smp = sample_seconds(tr, a.n_sample, sample_rows) if k in ('before', 'after') else None
+            chunked = sample_seconds(tr, a.n_sample, 128) if k == 'before' else None   # the old network, sampled in chunks
+            rows.append(dict(folder=f'{kind} {size}x{size}', variant=k, trained_at=f'{ds.img_size}x{ds.img_size}x{ds.channels}',
+                             in_memory=ds.pixels is not None, is_attn=list(at), seconds_per_step=s,
+                             images_per_second=a.batch_size / s, sample_seconds=smp, sample_seconds_chunked=chunked))
+            print(rows[-1], flush=True)
+    res = dict(benchmark='folder_throughput', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
+               machine=dict(platform=platform.platform(), cpu_count=os.cpu_count(), torch=torch.__version__,
+                            threads=torch.get_num_threads()),
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), args=vars(a) | {'results': rel(a.results)}, results=rows)
+    Path(a.results).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.results).write_text(json.dumps(res, indent=2))
+    print(f"\n{'folder':<14}{'variant':<30}{'trained at':>12}{'img/s':>8}{'speed-up':>10}{f'sample {a.n_sample} (s)':>18}")
+    for r in rows:
+        base = next(b for b in rows if b['folder'] == r['folder'] and b['variant'] == 'before')
+        smp = f"{r['sample_seconds']:.1f}" if r['sample_seconds'] is not None else ''
+        if r['sample_seconds_chunked'] is not None: smp += f" ({r['sample_seconds_chunked']:.1f} chunked)"
+        print(f"{r['folder']:<14}{r['variant']:<30}{r['trained_at']:>12}{r['images_per_second']:>8.0f}"
+              f"{r['images_per_second'] / base['images_per_second']:>9.2f}x{smp:>18}")
+    print(f"saved {rel(a.results)}")
+
+if __name__ == '__main__': main()
