@@ -10,6 +10,7 @@ Docs: https://cclddg.github.io/cclddg/autoencoder.html.md"""
 from __future__ import annotations
 import json, math, os, shutil, tempfile, warnings
 from pathlib import Path
+from fastcore.basics import patch
 import torch, torch.nn as nn, torch.nn.functional as F
 from einops import rearrange
 from safetensors.torch import save_file, load_file
@@ -253,7 +254,8 @@ def data_scale_factor(ae: LatentAE, ds, n: int = 1024, batch_size: int = 64, see
     return compute_scale_factor(ae, _scale_images(ds, stream, n), batch_size)
 
 # %% ../nbs/08_autoencoder.ipynb #51e2182c
-def _save_kl(ae: KLAutoencoder, path: str | Path) -> Path:
+@patch
+def save(ae: KLAutoencoder, path: str | Path) -> Path:
     "Write `model.safetensors` + `config.json` to directory `path`, each atomically"
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     with atomic_path(path / 'model.safetensors') as tmp:
@@ -261,7 +263,6 @@ def _save_kl(ae: KLAutoencoder, path: str | Path) -> Path:
     atomic_write_text(path / 'config.json', json.dumps({'kind': 'kl', **ae.config}, indent=2))
     return path
 
-KLAutoencoder.save = _save_kl
 
 def _read_config(path: Path) -> dict:
     check(path.is_dir(), f"no autoencoder directory at '{path}'")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+from fastcore.basics import patch
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader, IterableDataset
 from einops import rearrange, repeat
@@ -197,8 +198,9 @@ def _n_samples(c, n):
     check(isinstance(n, int) and n > 0, "give a condition c, or the number of samples n for an unconditional model")
     return n
 
+@patch
 @torch.no_grad()
-def _generate(self: CclddgPipeline, c=None, cfg: float = 1., steps: int | None = None, seed: int = 0, z=None,
+def generate(self: CclddgPipeline, c=None, cfg: float = 1., steps: int | None = None, seed: int = 0, z=None,
               progress: bool = False, n: int | None = None) -> torch.Tensor:
     "Images [B, 3, H, W] in [0, 1] on the CPU for conditions `c` (embeddings [B, D], class ids [B], or None with `n`)"
     B = _n_samples(c, n)
@@ -216,8 +218,6 @@ def _generate(self: CclddgPipeline, c=None, cfg: float = 1., steps: int | None =
     if exists(self.ae): x = self.ae.decode(x)
     return ((x.float().clamp(-1, 1) + 1) / 2).cpu()
 
-CclddgPipeline.generate = _generate
-
 # %% ../nbs/11_cclddg.ipynb #6623af21
 def _check_text_model(self: CclddgPipeline):
     "Raise unless the model takes embeddings and there is an embedder"
@@ -229,22 +229,25 @@ def _check_prompts(prompts):
     check(isinstance(prompts, (list, tuple)) and len(prompts) > 0, "prompts must be a non-empty list of strings")
     check(all(isinstance(p, str) and p.strip() for p in prompts), "every prompt must be a non-empty string")
 
+@patch
 @torch.no_grad()
-def _encode_prompts(self: CclddgPipeline, prompts) -> torch.Tensor:
+def encode_prompts(self: CclddgPipeline, prompts) -> torch.Tensor:
     "The model's condition for `prompts`: [B, D], or [B, 1 + max_phrases, D] for a phrase model (`text_condition`)"
     _check_text_model(self); _check_prompts(prompts)
     return text_condition(self.embedder, list(prompts), self.max_phrases).float()
 
+@patch
 @torch.no_grad()
-def _text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0) -> torch.Tensor:
+def text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0) -> torch.Tensor:
     "`n_per_prompt` images per prompt, [len(prompts) * n_per_prompt, 3, H, W] in [0, 1], prompt-major order"
     _check_text_model(self); _check_prompts(prompts)
     check(isinstance(n_per_prompt, int) and n_per_prompt >= 1, f"n_per_prompt must be a positive integer, got {n_per_prompt!r}")
     c = self.encode_prompts(prompts)
     return self.generate(c.repeat_interleave(n_per_prompt, 0), cfg=cfg, seed=seed)
 
+@patch
 @torch.no_grad()
-def _variations(self: CclddgPipeline, images: torch.Tensor, n_per_image: int = 4, cfg: float = 1., seed: int = 0) -> torch.Tensor:
+def variations(self: CclddgPipeline, images: torch.Tensor, n_per_image: int = 4, cfg: float = 1., seed: int = 0) -> torch.Tensor:
     "`n_per_image` new images conditioned on the embedding of each of `images` (in [-1, 1]), image-major order"
     _check_text_model(self)
     check(torch.is_tensor(images) and images.ndim == 4 and len(images) > 0, "images must be a non-empty batch [B, C, H, W] in [-1, 1]")
@@ -252,14 +255,13 @@ def _variations(self: CclddgPipeline, images: torch.Tensor, n_per_image: int = 4
     c = self.embedder.encode_image(images).float()
     return self.generate(c.repeat_interleave(n_per_image, 0), cfg=cfg, seed=seed)
 
+@patch
 @torch.no_grad()
-def _prompt_grid(self: CclddgPipeline, prompts, scales, seed: int = 0) -> torch.Tensor:
+def prompt_grid(self: CclddgPipeline, prompts, scales, seed: int = 0) -> torch.Tensor:
     "One row per guidance scale, one column per prompt, the same noise in every row: [len(scales) * len(prompts), 3, H, W]"
     check(len(scales) > 0, "give at least one guidance scale")
     return torch.cat([self.text_to_image(prompts, 1, float(s), seed) for s in scales])
 
-CclddgPipeline.text_to_image, CclddgPipeline.variations, CclddgPipeline.prompt_grid = _text_to_image, _variations, _prompt_grid
-CclddgPipeline.encode_prompts = _encode_prompts
 
 # %% ../nbs/11_cclddg.ipynb #c09efa73
 def _resolve(path: str, run_dir: Path) -> Path:

@@ -10,6 +10,7 @@ Docs: https://cclddg.github.io/cclddg/ddgan.html.md"""
 from __future__ import annotations
 import time
 from pathlib import Path
+from fastcore.basics import patch
 import torch, torch.nn as nn, torch.nn.functional as F
 from einops import rearrange, reduce, repeat
 from tqdm.auto import tqdm
@@ -127,7 +128,8 @@ def _cond_embedding(D: Discriminator, c, drop_cond, B: int):
     drop = torch.as_tensor(drop_cond, device=e.device).bool().expand(B)
     return torch.where(drop[:, None], D.null.to(e.dtype), e)
 
-def _d_forward(self: Discriminator, x_prev: torch.Tensor, x_t: torch.Tensor, t, c=None, drop_cond=None) -> torch.Tensor:
+@patch
+def forward(self: Discriminator, x_prev: torch.Tensor, x_t: torch.Tensor, t, c=None, drop_cond=None) -> torch.Tensor:
     "Logits [B] of the pairs (x_prev, x_t) at steps t"
     check(x_prev.ndim == 4 and x_prev.shape == x_t.shape and x_prev.shape[1] == self.in_ch,
           f"x_prev and x_t must both be [B, {self.in_ch}, H, W], got {list(x_prev.shape)} and {list(x_t.shape)}")
@@ -142,8 +144,6 @@ def _d_forward(self: Discriminator, x_prev: torch.Tensor, x_t: torch.Tensor, t, 
     out = self.linear(phi)[:, 0]
     e = _cond_embedding(self, c, drop_cond, B)
     return out if e is None else out + (e * phi).sum(1)
-
-Discriminator.forward = _d_forward
 
 # %% ../nbs/10_ddgan.ipynb #9dc53447
 def d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
@@ -235,12 +235,14 @@ class DDGANTrainer(BaseTrainer):
     def optim_state(self) -> dict: return {'opt_g': self.opt_g.state_dict(), 'opt_d': self.opt_d.state_dict()}
     def load_optim_state(self, s: dict): self.opt_g.load_state_dict(s['opt_g']); self.opt_d.load_state_dict(s['opt_d'])
 
+@patch
 def _draw(self: DDGANTrainer, x0: torch.Tensor):
     "Steps t, a real pair (x_{t-1}, x_t) and latents z for a batch, from the trainer's generator"
     t = torch.randint(0, self.diff.T, (x0.shape[0],), generator=self.gen, device=self.device)
     x_prev, xt = q_pair(self.diff, x0, t, self.gen)
     return t, x_prev, xt, torch.randn(x0.shape[0], self.G.z_dim, generator=self.gen, device=self.device)
 
+@patch
 def _fake(self: DDGANTrainer, xt, t, z, c, drop):
     "The fake x'_{t-1} (the posterior given x_t and G's x0') and x0' itself"
     x0 = x0_prime(self.G, xt, t, z, c, drop, self.tanh)
@@ -260,6 +262,7 @@ def d_stats(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> dict:
     r, f = real_logits.detach().float(), fake_logits.detach().float()
     return dict(d_real=r.mean().item(), d_fake=f.mean().item(), d_acc=0.5 * ((r > 0).float().mean() + (f < 0).float().mean()).item())
 
+@patch
 def _d_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
     "Discriminator loss on one micro-batch (plus R1 every `lazy_reg` steps, weighted by `lazy_reg`) and `d_stats`"
     t, x_prev, xt, z = self._draw(x0)
@@ -272,6 +275,7 @@ def _d_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
         r1 = r1_penalty(self.D, x_prev, xt, t, c, drop, self.r1_gamma)
     return loss, r1, d_stats(real_logits, fake_logits)
 
+@patch
 def _g_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
     "Generator loss on one micro-batch through the frozen D (plus `recon_weight` * ||x0' - x0||^2 if asked)"
     t, _, xt, z = self._draw(x0)
@@ -284,6 +288,7 @@ def _g_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
         rec = (w * reduce((x0p.float() - x0.float()) ** 2, 'b ... -> b', 'mean')).mean()
     return loss, rec
 
+@patch
 def _batches_for(self: DDGANTrainer, batches) -> list:
     "`grad_accum` micro-batches (x0, c, drop) for this iteration; D and G steps use the same ones"
     out = []
@@ -296,10 +301,9 @@ def _batches_for(self: DDGANTrainer, batches) -> list:
         out.append((x0, c, drop))
     return out
 
-DDGANTrainer._draw, DDGANTrainer._fake, DDGANTrainer._d_loss, DDGANTrainer._g_loss = _draw, _fake, _d_loss, _g_loss
-DDGANTrainer._batches_for = _batches_for
 
-def _train_step(self: DDGANTrainer, batches) -> float:
+@patch
+def train_step(self: DDGANTrainer, batches) -> float:
     "One iteration: a D step then a G step (each over `grad_accum` micro-batches, gradients averaged over processes)"
     self.G.train(); self.D.train()
     mbs, n = self._batches_for(batches), self.grad_accum
@@ -325,18 +329,17 @@ def _train_step(self: DDGANTrainer, batches) -> float:
     self.logs = logs
     return logs['loss_g']
 
-DDGANTrainer.train_step = _train_step
 
 def _ddgan_config(self: DDGANTrainer) -> dict:
     "Everything needed to rebuild G, D and the diffusion"
     return dict(kind='ddgan', G=self.G.config, D=self.D.config,
                 diffusion=self.diff.config, **self.hp)
 
-def _save(self: DDGANTrainer, run_dir, config: dict | None = None, keep: int = 2) -> Path | None:
+@patch
+def save(self: DDGANTrainer, run_dir, config: dict | None = None, keep: int = 2) -> Path | None:
     "Write checkpoint `step` atomically under `run_dir/checkpoints` (G, its EMA and D), point `latest` at it"
     return BaseTrainer.save(self, run_dir, {**_ddgan_config(self), **default(config, {})}, keep)
 
-DDGANTrainer.save = _save
 
 def load_ddgan(ckpt, ema: bool = True, device=None):
     "(G, diff) rebuilt from a DDGAN checkpoint, G holding the EMA weights (or the raw ones if `ema=False`)"

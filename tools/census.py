@@ -44,8 +44,9 @@ def assigned_methods():
         for n in tree.body:
             if isinstance(n, ast.Assign):
                 for t in n.targets:
-                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id[:1].isupper():
-                        out.append((f.name, f"{t.value.id}.{t.attr}"))
+                    for e in (t.elts if isinstance(t, ast.Tuple) else [t]):   # also `A.f, A.g = f, g`
+                        if isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name) and e.value.id[:1].isupper():
+                            out.append((f.name, f"{e.value.id}.{e.attr}"))
     return out
 
 def forward_imports():
