@@ -18,8 +18,8 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['DiagonalGaussian', 'LatentAE', 'norm', 'ResBlock', 'Downsample', 'Upsample', 'Encoder', 'Decoder', 'KLAutoencoder',
-           'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips', 'psnr',
+__all__ = ['DiagonalGaussian', 'LatentAE', 'norm', 'AEResBlock', 'AEDownsample', 'AEUpsample', 'Encoder', 'Decoder',
+           'KLAutoencoder', 'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips', 'psnr',
            'train_autoencoder', 'compute_scale_factor', 'data_scale_factor', 'load_autoencoder', 'DiffusersVAE',
            'load_pretrained_vae']
 
@@ -82,7 +82,7 @@ class LatentAE(nn.Module):
 # %% ../nbs/08_autoencoder.ipynb #f01f9d3e
 def norm(ch: int) -> nn.GroupNorm: return nn.GroupNorm(min(8, ch), ch)
 
-class ResBlock(nn.Module):
+class AEResBlock(nn.Module):
     "x + conv(silu(norm(conv(silu(norm(x)))))), with a 1x1 skip when the width changes"
     def __init__(self, c_in: int, c_out: int):
         super().__init__()
@@ -91,8 +91,8 @@ class ResBlock(nn.Module):
         self.skip = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
     def forward(self, x): return self.skip(x) + self.body(x)
 
-def Downsample(ch: int) -> nn.Module: return nn.Conv2d(ch, ch, 3, stride=2, padding=1)
-def Upsample(ch: int) -> nn.Module: return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(ch, ch, 3, padding=1))
+def AEDownsample(ch: int) -> nn.Module: return nn.Conv2d(ch, ch, 3, stride=2, padding=1)
+def AEUpsample(ch: int) -> nn.Module: return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(ch, ch, 3, padding=1))
 
 # %% ../nbs/08_autoencoder.ipynb #098d872f
 class Encoder(nn.Sequential):
@@ -101,19 +101,19 @@ class Encoder(nn.Sequential):
         chs = [ch * m for m in ch_mults]
         layers, c = [nn.Conv2d(in_ch, chs[0], 3, padding=1)], chs[0]
         for i, co in enumerate(chs):
-            for _ in range(n_res): layers.append(ResBlock(c, co)); c = co
-            if i < len(chs) - 1: layers.append(Downsample(c))
-        layers += [ResBlock(c, c), norm(c), nn.SiLU(), nn.Conv2d(c, 2 * z_ch, 1)]
+            for _ in range(n_res): layers.append(AEResBlock(c, co)); c = co
+            if i < len(chs) - 1: layers.append(AEDownsample(c))
+        layers += [AEResBlock(c, c), norm(c), nn.SiLU(), nn.Conv2d(c, 2 * z_ch, 1)]
         super().__init__(*layers)
 
 class Decoder(nn.Sequential):
     "Latents `[B, z_ch, h, w]` -> images `[B, out_ch, h*f, w*f]` (unbounded; the loss pulls them into [-1, 1])"
     def __init__(self, out_ch=3, z_ch=4, ch=32, ch_mults=(1, 2, 2), n_res=1):
         chs = [ch * m for m in ch_mults][::-1]
-        layers, c = [nn.Conv2d(z_ch, chs[0], 3, padding=1), ResBlock(chs[0], chs[0])], chs[0]
+        layers, c = [nn.Conv2d(z_ch, chs[0], 3, padding=1), AEResBlock(chs[0], chs[0])], chs[0]
         for i, co in enumerate(chs):
-            for _ in range(n_res): layers.append(ResBlock(c, co)); c = co
-            if i < len(chs) - 1: layers.append(Upsample(c))
+            for _ in range(n_res): layers.append(AEResBlock(c, co)); c = co
+            if i < len(chs) - 1: layers.append(AEUpsample(c))
         layers += [norm(c), nn.SiLU(), nn.Conv2d(c, out_ch, 3, padding=1)]
         super().__init__(*layers)
 
