@@ -275,9 +275,13 @@ def ddim_sample(self: GaussianDiffusion, model_fn, shape=None, steps: int = 50, 
     return x
 
 # %% ../nbs/02_diffusion.ipynb #b5bb1012
+def _is_rows(v, B: int) -> bool:
+    "True for a tensor with one row per sample of a batch of B (a per-sample argument), False for anything else"
+    return torch.is_tensor(v) and v.ndim > 0 and v.shape[0] == B
+
 def _double(v, B: int):
     "cat([v, v]) for a batch tensor with B rows, anything else unchanged"
-    return torch.cat([v, v]) if torch.is_tensor(v) and v.ndim > 0 and v.shape[0] == B else v
+    return torch.cat([v, v]) if _is_rows(v, B) else v
 
 def _null_like(null_c, c: torch.Tensor) -> torch.Tensor:
     "`null_c` broadcast to the shape, dtype and device of c"
@@ -304,7 +308,7 @@ def cpu_chunked(model, rows: int | None = None):
     def call(x, t, *c, **kw):          # c: the condition, if the model takes one
         B, rows_ = x.shape[0], rows or CPU_ROWS
         if x.device.type != 'cpu' or B <= rows_: return model(x, t, *c, **kw)
-        part = lambda v, i: v[i:i + rows_] if torch.is_tensor(v) and v.ndim > 0 and v.shape[0] == B else v
+        part = lambda v, i: v[i:i + rows_] if _is_rows(v, B) else v
         return torch.cat([model(x[i:i + rows_], part(t, i), *(part(v, i) for v in c), **{k: part(v, i) for k, v in kw.items()})
                           for i in range(0, B, rows_)])
     return call
