@@ -16,7 +16,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 from cclddg.sample import load_pipeline, sample
-from cclddg.cclddg import load_cclddg
+from cclddg.cclddg import load_pipeline
 from cclddg.evaluation import evaluate_digits_samples
 
 UNET = ['--n_channels_unet', '32', '--ch_mults', '1,2,2', '--is_attn', '0,1,1', '--n_res', '1']
@@ -38,7 +38,7 @@ def score(model: str, out: Path, cfg: float, n_per: int) -> dict:
     y = torch.arange(10).repeat_interleave(n_per)
     t0 = time.time()
     if model == 'ddpm': x = sample(load_pipeline(out), torch.arange(10), n_per, 50, cfg, seed=1, progress=False)[0]
-    else: x = load_cclddg(out).generate(y, cfg=cfg, seed=1)
+    else: x = load_pipeline(out).generate(y, cfg=cfg, seed=1)
     dt = time.time() - t0
     return dict(cfg=cfg, sampler='ddim50' if model == 'ddpm' else 'ddgan4', n_images=len(y), seconds_per_image=dt / len(y),
                 **{k: float(v) for k, v in evaluate_digits_samples(x * 2 - 1, y).items()})

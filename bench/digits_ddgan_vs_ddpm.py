@@ -17,7 +17,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 from cclddg.sample import load_pipeline, sample
-from cclddg.cclddg import load_cclddg
+from cclddg.cclddg import load_pipeline
 from cclddg.evaluation import evaluate_digits_samples
 from cclddg.data import save_grid
 
@@ -70,7 +70,7 @@ def main():
             lambda y: sample(pipe, y, 1, 1000, a.ddpm_cfg, sampler='ddpm', seed=1, progress=False)[0])
     for T in a.steps:
         info = train(out/f'ddgan{T}', a.minutes, '--model', 'ddgan', '--n_steps', str(T), *a.ddgan_args.split())
-        gp = load_cclddg(out/f'ddgan{T}')
+        gp = load_pipeline(out/f'ddgan{T}')
         gparams = sum(p.numel() for p in gp.model.parameters())
         measure(f'DDGAN, {T} steps, cfg {a.ddgan_cfg:g}', T * (2 if a.ddgan_cfg != 1 else 1), info, a.n_per_class,
                 lambda y: gp.generate(y, cfg=a.ddgan_cfg, seed=1))

@@ -26,18 +26,11 @@ def rel(p) -> str:
 
 def guidance_sweep(run: str, cfgs: list, n: int, seed: int = 0, split: str = 'val') -> dict:
     "Prompt fidelity of the trained model at each guidance scale, on the canonical captions of `split` (val: for choosing)"
-    from cclddg.cclddg import load_cclddg
-    from cclddg.data import Shapes, caption_for, attrs_for, unseen_mask
-    from cclddg.evaluation import evaluate_shapes_samples
+    from cclddg.cclddg import load_pipeline, shapes_prompt_fidelity
     if not cfgs: return {}
-    pipe = load_cclddg(run)
-    ds = Shapes(split, img_size=pipe.config['data']['img_size'], n=n, seed=seed, captions='canonical')
-    objs = [ds.scene(i)[0] for i in range(len(ds))]
-    caps, attrs = [caption_for(o) for o in objs], torch.stack([attrs_for(o) for o in objs])
-    out = {}
+    pipe, out = load_pipeline(run), {}
     for s in cfgs:
-        x = torch.cat([pipe.text_to_image(caps[i:i + 250], cfg=s, seed=seed + 1 + i) for i in range(0, len(caps), 250)]) * 2 - 1
-        r = evaluate_shapes_samples(x, attrs, by_objects=True, unseen=unseen_mask(attrs, split))
+        r = shapes_prompt_fidelity(pipe, split, n, s, seed)
         out[str(s)] = dict(split=split, all=r['prompt_fidelity'], one_object=r['prompt_fidelity_1_object'],
                            two_objects=r['prompt_fidelity_2_objects'], seen=r['prompt_fidelity_seen'], unseen=r['prompt_fidelity_unseen'])
         print(f"guidance {s} ({split}): prompt fidelity {out[str(s)]['all']:.3f} (one object {out[str(s)]['one_object']:.3f}, "
@@ -68,8 +61,8 @@ def main():
     test_best = guidance_sweep(a.out, [float(best)], n, split='test') if best else {}
     quality_best = {}
     if best:
-        from cclddg.cclddg import load_cclddg, shapes_sample_quality
-        quality_best = shapes_sample_quality(load_cclddg(a.out), 'test', n, float(best))
+        from cclddg.cclddg import load_pipeline, shapes_sample_quality
+        quality_best = shapes_sample_quality(load_pipeline(a.out), 'test', n, float(best))
         print(f"at guidance {best} (the best on val), on test: diversity {quality_best['diversity']:.3f}, FD {quality_best['fd']:.2f} "
               f"(a perfect model: {quality_best['fd_real_vs_real']:.2f})", flush=True)
     res = dict(benchmark='shapes_cclddg', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]), train_command=' '.join(cmd),

@@ -30,8 +30,8 @@ def rel(p) -> str:
 
 def row_of(m: dict, cmd: str, run: Path) -> dict:
     "The numbers of one run's metrics.json that the table compares; diversity and FD scored again by the current library"
-    from cclddg.cclddg import load_cclddg, shapes_sample_quality
-    q = shapes_sample_quality(load_cclddg(run), m.get('eval_split', 'test'), max(50, m.get('eval_samples', 500)), m.get('eval_cfg', 1.))
+    from cclddg.cclddg import load_pipeline, shapes_sample_quality
+    q = shapes_sample_quality(load_pipeline(run), m.get('eval_split', 'test'), max(50, m.get('eval_samples', 500)), m.get('eval_cfg', 1.))
     return {**dict(steps=m['steps'], train_seconds=m['train_seconds'], **{k: m['final_losses'].get(k) for k in KEYS},
                 **{k: v for k, v in m.items() if k.startswith('prompt_fidelity')},
                 diversity=m.get('diversity'), diversity_per_prompt=m.get('diversity_per_prompt'), fd=m.get('fd'),

@@ -62,6 +62,7 @@ def get_device(device: str | torch.device | None = None) -> torch.device:
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
+# %% ../nbs/00_core.ipynb #f7c19d71
 def autocast(device: torch.device | str, enabled: bool = True):
     "bf16 autocast on CUDA, a no-op context elsewhere"
     device = torch.device(device)
@@ -74,6 +75,7 @@ def seed_everything(seed: int) -> torch.Generator:
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
 
+# %% ../nbs/00_core.ipynb #c2aaabb3
 def in_test() -> bool:
     "True while `nbdev-test` runs the notebooks"
     return bool(os.environ.get('IN_TEST'))
@@ -97,6 +99,7 @@ def atomic_path(path: str | Path):
     finally:
         if os.path.exists(tmp): os.remove(tmp)
 
+# %% ../nbs/00_core.ipynb #5ba77950
 def atomic_write_text(path: str | Path, text: str):
     "Write `text` to `path` atomically"
     with atomic_path(path) as tmp: Path(tmp).write_text(text)

@@ -69,6 +69,7 @@ def show_images(images, captions=None, nrow=None, figsize=None, title=None, valu
     fig.tight_layout(pad=0.3)
     return fig
 
+# %% ../nbs/01_data.ipynb #f7050d85
 def save_grid(images, path, nrow=None, value_range=(-1, 1)):
     "Save a grid of images (`nrow` per row) as a PNG at `path`, atomically"
     import torchvision.utils as vutils
@@ -87,11 +88,13 @@ def digits_x(v):
     "sklearn digit intensities in 0..16 mapped to [-1, 1]"
     return torch.as_tensor(v, dtype=torch.float32) / 8 - 1
 
+# %% ../nbs/01_data.ipynb #212eb2c5
 def resize_images(x, img_size: int):
     "Resize a batch [B,C,H,W] to `img_size` x `img_size` (bilinear, antialiased)"
     if x.shape[-1] == img_size and x.shape[-2] == img_size: return x
     return F.interpolate(x, size=(img_size, img_size), mode='bilinear', antialias=True, align_corners=False)
 
+# %% ../nbs/01_data.ipynb #c671ff49
 @functools.lru_cache(maxsize=1)
 def _digits_raw():
     "sklearn's digits as (images [1797,1,8,8] in [-1,1], labels [1797], train index, test index)"
@@ -111,6 +114,7 @@ def _check_img_size(img_size):
     check(isinstance(img_size, int) and not isinstance(img_size, bool) and img_size >= 8,
           f"img_size must be an integer >= 8, got {img_size!r}")
 
+# %% ../nbs/01_data.ipynb #a96d984b
 class Digits(Dataset):
     "sklearn's 8x8 handwritten digits in [-1, 1], resized to `img_size`, with a fixed stratified 80/20 train/test split"
     channels, n_classes, class_names = 1, 10, DIGIT_NAMES
@@ -153,6 +157,7 @@ def shape_template(shape: int, size: int, img_size: int, ss: int = 4) -> np.ndar
     c = (np.arange(k) + 0.5 - k / 2) / r
     return INSIDE[shape](c[None, :], c[:, None]).astype(np.float32)
 
+# %% ../nbs/01_data.ipynb #ee3569d7
 def alpha_at(tpl: np.ndarray, cy: int, cx: int, img_size: int, ss: int = 4) -> np.ndarray:
     "Coverage [img_size, img_size] of template `tpl` centred at high-resolution point (`cy`, `cx`)"
     k, n = len(tpl), img_size * ss
@@ -177,6 +182,7 @@ def obj_index(obj) -> tuple:
         out.append(v)
     return tuple(out)
 
+# %% ../nbs/01_data.ipynb #dd51a694
 def max_jitter(size: int) -> float:
     "Largest centre offset (fraction of the image side) that keeps an object of `size` inside its cell"
     return 1 / 6 - RADII[size] - MARGIN
@@ -204,6 +210,7 @@ def render_alphas(objects, img_size: int = 32, offsets=None, ss: int = 4) -> lis
         out.append(alpha_at(shape_template(shape, size, img_size, ss), cy, cx, img_size, ss))
     return out
 
+# %% ../nbs/01_data.ipynb #2a01d0be
 def render_shapes(objects, img_size: int = 32, offsets=None, ss: int = 4) -> torch.Tensor:
     "Render objects `(shape, colour, size, position)` on black: FloatTensor [3, img_size, img_size] in [-1, 1]"
     img = np.zeros((3, img_size, img_size), np.float32)
@@ -225,6 +232,7 @@ CAPTION_TEMPLATES = [   # (object phrase, joiner between two objects, prefix); t
     ('a {size} {colour} {shape} {at}', ' and ', 'a picture of '),
 ]
 
+# %% ../nbs/01_data.ipynb #bf8d5e21
 def caption_for(objects, rng: np.random.Generator | None = None) -> str:
     "A true caption for `objects`: a random template if `rng` is given, else the canonical one"
     phrase, join, prefix = CAPTION_TEMPLATES[0 if rng is None else int(rng.integers(len(CAPTION_TEMPLATES)))]
@@ -257,6 +265,7 @@ def objects_from_attrs(attrs) -> list:
     a = torch.as_tensor(attrs).tolist()
     return [tuple(a[i:i + 4]) for i in range(0, N_ATTRS, 4) if a[i] >= 0]
 
+# %% ../nbs/01_data.ipynb #727a32ed
 def label_for(objects) -> int:
     "Class id of object 1: shape * len(COLOURS) + colour"
     s, c, _, _ = obj_index(objects[0])
@@ -269,6 +278,7 @@ HELD_OUT = {   # split -> pairs that no training scene shows (names); see the ta
     'test': dict(shape_colour=[('circle', 'blue'), ('triangle', 'red'), ('cross', 'yellow')],
                  colour_position=[('green', 'top left'), ('magenta', 'centre'), ('cyan', 'bottom right')])}
 
+# %% ../nbs/01_data.ipynb #39c5adb7
 def _held_set(split: str) -> frozenset:
     h = HELD_OUT[split]
     return frozenset([('shape_colour', SHAPES.index(s), COLOURS.index(c)) for s, c in h['shape_colour']] +
@@ -277,6 +287,7 @@ def _held_set(split: str) -> frozenset:
 HELD = {s: _held_set(s) for s in HELD_OUT}   # as index triples (kind, a, b)
 HELD['any'] = HELD['val'] | HELD['test']
 
+# %% ../nbs/01_data.ipynb #c8437b72
 def pairs_of(obj) -> tuple:
     "The two compositions an object `(shape, colour, size, position)` of indices shows: ('shape_colour', s, c), ('colour_position', c, p)"
     return ('shape_colour', obj[0], obj[1]), ('colour_position', obj[1], obj[3])
@@ -294,6 +305,7 @@ def _scene_objects(x) -> list:
         return objects_from_attrs(x)
     return [obj_index(o) for o in x]
 
+# %% ../nbs/01_data.ipynb #191262b3
 def is_unseen(x, split: str = 'test') -> bool:
     "True if a scene (caption, objects or `attrs` row) shows a pair held out for `split` ('val', 'test' or 'any')"
     check(split in HELD, f"unknown held-out split '{split}': expected val, test or any")
@@ -317,6 +329,7 @@ def _unseen_object(objs, k, split, rng) -> tuple:
         o = (int(rng.integers(len(SHAPES))), int(rng.integers(len(COLOURS))), objs[k][2], int(free[rng.integers(len(free))]))
         if shows_held_out(o, split) and not any(q in other for q in pairs_of(o)): return o
 
+# %% ../nbs/01_data.ipynb #985e6619
 def compose(objs, split: str, rng, p_unseen: float = 0.5) -> list:
     "Objects of a drawn scene made to respect the held-out pairs: none in train (and in seen val/test scenes), at least one of `split`'s in an unseen scene"
     if split == 'train' or rng.random() >= p_unseen: return [_redraw(o, HELD['any'], rng) for o in objs]
@@ -342,29 +355,37 @@ class Shapes(Dataset):
             split, img_size, seed, p_two, jitter, captions, ss
         self.holdout, self.p_unseen = holdout, p_unseen
 
-    def scene(self, i: int):
-        "Objects, jitter offsets and caption of item `i`"
-        key = [self.seed, SPLIT_SEEDS[self.split], i]
-        rng = np.random.default_rng(key)
-        n_obj = 1 + int(rng.random() < self.p_two)
-        objs = [(int(rng.integers(len(SHAPES))), int(rng.integers(len(COLOURS))), int(rng.integers(len(SIZES))), int(p))
-                for p in rng.permutation(len(POSITIONS))[:n_obj]]
-        offs = [tuple(rng.uniform(-1, 1, 2) * max_jitter(o[2]) * self.jitter) for o in objs]
-        if self.holdout and (self.split != 'train' or any(shows_held_out(o) for o in objs)):
-            objs = compose(objs, self.split, np.random.default_rng(key + [1]), self.p_unseen)   # sizes kept: offsets stay valid
-        return objs, offs, caption_for(objs, rng if self.captions == 'varied' else None)
-
     def is_unseen(self, objs) -> bool:
         "Does a scene of this split show a pair held out for it (for train: any held-out pair)?"
         return is_unseen(objs, 'any' if self.split == 'train' else self.split)
 
-    def __len__(self): return self.n
-    def __getitem__(self, i):
-        if not -self.n <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} items")
-        objs, offs, cap = self.scene(int(i) % self.n)
-        return {'image': render_shapes(objs, self.img_size, offs, self.ss), 'label': label_for(objs),
-                'caption': cap, 'attrs': attrs_for(objs), 'unseen': self.is_unseen(objs)}
-    def __repr__(self): return f"Shapes(split='{self.split}', n={self.n}, img_size={self.img_size}, seed={self.seed})"
+# %% ../nbs/01_data.ipynb #b2970337
+@patch
+def scene(self: Shapes, i: int):
+    "Objects, jitter offsets and caption of item `i`"
+    key = [self.seed, SPLIT_SEEDS[self.split], i]
+    rng = np.random.default_rng(key)
+    n_obj = 1 + int(rng.random() < self.p_two)
+    objs = [(int(rng.integers(len(SHAPES))), int(rng.integers(len(COLOURS))), int(rng.integers(len(SIZES))), int(p))
+            for p in rng.permutation(len(POSITIONS))[:n_obj]]
+    offs = [tuple(rng.uniform(-1, 1, 2) * max_jitter(o[2]) * self.jitter) for o in objs]
+    if self.holdout and (self.split != 'train' or any(shows_held_out(o) for o in objs)):
+        objs = compose(objs, self.split, np.random.default_rng(key + [1]), self.p_unseen)   # sizes kept: offsets stay valid
+    return objs, offs, caption_for(objs, rng if self.captions == 'varied' else None)
+
+# %% ../nbs/01_data.ipynb #ecfa6470
+@patch
+def __len__(self: Shapes): return self.n
+
+@patch
+def __getitem__(self: Shapes, i):
+    if not -self.n <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} items")
+    objs, offs, cap = self.scene(int(i) % self.n)
+    return {'image': render_shapes(objs, self.img_size, offs, self.ss), 'label': label_for(objs),
+            'caption': cap, 'attrs': attrs_for(objs), 'unseen': self.is_unseen(objs)}
+
+@patch
+def __repr__(self: Shapes): return f"Shapes(split='{self.split}', n={self.n}, img_size={self.img_size}, seed={self.seed})"
 
 # %% ../nbs/01_data.ipynb #a7c1000b
 def caption_overlap(train: Shapes, test: Shapes) -> dict:
@@ -391,6 +412,7 @@ def scan_image(path, full: bool = True) -> tuple:
             return None, im.size, im.mode
     except Exception as e: return f"{type(e).__name__}: {e}", None, None
 
+# %% ../nbs/01_data.ipynb #a5547910
 def image_error(path) -> str | None:
     "None if the image at `path` opens and decodes, else what is wrong with it"
     return scan_image(path)[0]
@@ -408,6 +430,7 @@ def pil_to_uint8(im: Image.Image, img_size: int, channels: int = 3) -> torch.Ten
     a = torch.from_numpy(np.array(im, dtype=np.uint8))
     return rearrange(a, 'h w c -> c h w') if a.ndim == 3 else a[None]
 
+# %% ../nbs/01_data.ipynb #a33bfede
 def uint8_to_x(a: torch.Tensor) -> torch.Tensor:
     "Pixels p in 0..255 to x = p / 127.5 - 1 in [-1, 1]"
     return a.float() / 127.5 - 1
@@ -420,12 +443,13 @@ def _check_channels(channels):
     check(channels in (1, 3), f"channels must be 1 or 3, got {channels!r}")
 
 # %% ../nbs/01_data.ipynb #f0d1a002
-FOLDER_MAX_SIZE = 64          # the default training size never exceeds this (a CPU-sized model); img_size overrides it
-MEMORY_BUDGET = 2 * 2**30     # bytes of uint8 pixels a folder may keep in memory
-
 def native_size(sizes) -> int:
     "The most common shorter side among image sizes (width, height)"
     return Counter(min(s) for s in sizes).most_common(1)[0][0]
+
+# %% ../nbs/01_data.ipynb #b1d3bc8a
+FOLDER_MAX_SIZE = 64          # the default training size never exceeds this (a CPU-sized model); img_size overrides it
+MEMORY_BUDGET = 2 * 2**30     # bytes of uint8 pixels a folder may keep in memory
 
 def fit_size(native: int, multiple_of: int = 1, max_size: int = FOLDER_MAX_SIZE) -> int:
     "Training size for images of shorter side `native`: capped at `max_size`, rounded down (never up) to a multiple of `multiple_of`"
@@ -434,6 +458,7 @@ def fit_size(native: int, multiple_of: int = 1, max_size: int = FOLDER_MAX_SIZE)
           "(pass --img_size to upscale them, or use fewer --ch_mults levels)")
     return max(need, min(native, max_size) // multiple_of * multiple_of)
 
+# %% ../nbs/01_data.ipynb #d75a3d69
 def read_caption(txt: Path) -> str | None:
     "The stripped text of a caption file, or None if it is not UTF-8 text"
     try: s = txt.read_bytes().decode('utf-8')
@@ -489,6 +514,7 @@ def decode_all(self: ImageFolder, channels: int | None) -> torch.Tensor:
         self.grey, self.channels, pix = True, 1, pix[:, :1].clone()
     return pix
 
+# %% ../nbs/01_data.ipynb #bec93402
 @patch
 def caption_of(self: ImageFolder, f: Path, y: int) -> str:
     "Text of the .txt beside `f`, else the class name, else ''"
@@ -498,6 +524,7 @@ def caption_of(self: ImageFolder, f: Path, y: int) -> str:
     if cap is not None: return cap
     return self.class_names[y].replace('_', ' ') if y >= 0 else ''
 
+# %% ../nbs/01_data.ipynb #2b613104
 @patch
 def notes(self: ImageFolder) -> list:
     "One line for each thing in the folder that was converted or looks wrong"
@@ -515,6 +542,7 @@ def notes(self: ImageFolder) -> list:
     if bad: out.append(f"{len(bad)} caption file(s) are not UTF-8 text and were ignored (first: '{bad[0]}')")
     return out
 
+# %% ../nbs/01_data.ipynb #9e2eb901
 @patch
 def summary(self: ImageFolder) -> str:
     "What the folder holds and what training will see, in one line"
@@ -524,6 +552,7 @@ def summary(self: ImageFolder) -> str:
             f"{self.channels} channel{'s' if self.channels > 1 else ''}" + ('' if self.pixels is None else
             f" (decoded into memory: {self.pixels.numel() / 2**20:.1f} MB)"))
 
+# %% ../nbs/01_data.ipynb #08dbbe80
 @patch
 def __len__(self: ImageFolder): return len(self.files)
 
@@ -554,6 +583,7 @@ def _warn_skip(exn) -> bool:
     warnings.warn(f"webdataset: skipping: {exn}")
     return True
 
+# %% ../nbs/01_data.ipynb #30895082
 class WdsDataset(IterableDataset):
     "Captioned images from webdataset tar shards (`KEY.jpg`/`.png` + `KEY.txt`); iterable, no len"
     n_classes, class_names = 0, []
@@ -566,24 +596,29 @@ class WdsDataset(IterableDataset):
             check(_is_remote(u) or Path(u).expanduser().is_file(), f"webdataset shard '{u}' not found")
         self.img_size, self.channels, self.shuffle, self.seed = img_size, channels, shuffle, seed
 
-    def decode(self, sample: dict) -> dict:
-        "An item from a raw webdataset sample; raises `CclddgError` (naming the sample) if it is corrupt"
-        where = f"sample '{sample.get('__key__')}' of {sample.get('__url__')}"
-        ext = next((e for e in WDS_IMG_EXTS if e in sample), None)
-        check(exists(ext), f"{where} has no image ({', '.join(WDS_IMG_EXTS)})")
-        try:
-            with Image.open(io.BytesIO(sample[ext])) as im: x = pil_to_x(im, self.img_size, self.channels)
-        except Exception as e: raise CclddgError(f"{where}: corrupt image: {e}") from e
-        caption = sample['txt'].decode('utf-8', errors='replace').strip() if 'txt' in sample else ''
-        return {'image': x, 'label': -1, 'caption': caption}
-
     def __iter__(self):
         import webdataset as wds
         ds = wds.WebDataset([str(Path(u).expanduser()) if not _is_remote(u) else u for u in self.urls],
                             handler=_warn_skip, shardshuffle=False, nodesplitter=wds.split_by_node, empty_check=False)
         if self.shuffle: ds = ds.shuffle(self.shuffle, rng=random.Random(self.seed))
         return iter(ds.map(self.decode, handler=_warn_skip))
-    def __repr__(self): return f"WdsDataset({self.urls[0]!r}{' ...' if len(self.urls) > 1 else ''}, shards={len(self.urls)}, img_size={self.img_size})"
+
+# %% ../nbs/01_data.ipynb #239a56db
+@patch
+def decode(self: WdsDataset, sample: dict) -> dict:
+    "An item from a raw webdataset sample; raises `CclddgError` (naming the sample) if it is corrupt"
+    where = f"sample '{sample.get('__key__')}' of {sample.get('__url__')}"
+    ext = next((e for e in WDS_IMG_EXTS if e in sample), None)
+    check(exists(ext), f"{where} has no image ({', '.join(WDS_IMG_EXTS)})")
+    try:
+        with Image.open(io.BytesIO(sample[ext])) as im: x = pil_to_x(im, self.img_size, self.channels)
+    except Exception as e: raise CclddgError(f"{where}: corrupt image: {e}") from e
+    caption = sample['txt'].decode('utf-8', errors='replace').strip() if 'txt' in sample else ''
+    return {'image': x, 'label': -1, 'caption': caption}
+
+# %% ../nbs/01_data.ipynb #06c52e26
+@patch
+def __repr__(self: WdsDataset): return f"WdsDataset({self.urls[0]!r}{' ...' if len(self.urls) > 1 else ''}, shards={len(self.urls)}, img_size={self.img_size})"
 
 # %% ../nbs/01_data.ipynb #7797bf40
 DATASETS = {'digits': Digits, 'shapes': Shapes, 'folder': ImageFolder, 'wds': WdsDataset}

@@ -57,6 +57,7 @@ def get_betas(schedule: str, T: int, **kw) -> torch.Tensor:
     try: return SCHEDULES[schedule](T, **kw)
     except TypeError as e: raise CclddgError(f"bad option for the '{schedule}' schedule: {e}") from None
 
+# %% ../nbs/02_diffusion.ipynb #851238ba
 def abar_t(betas: torch.Tensor) -> torch.Tensor:
     "abar_t = prod_{s<=t} (1 - beta_s) for every t"
     return torch.cumprod(1 - betas, 0)
@@ -68,14 +69,15 @@ def snr_t(abar: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/02_diffusion.ipynb #79402e5f
 def diffusion_buffers(betas: torch.Tensor) -> dict:
     "Every per-step coefficient of the schedule `betas` [T], by name"
-    alphas, abar = 1 - betas, abar_t(betas)
-    abar_prev = torch.cat([abar.new_ones(1), abar[:-1]])
-    post_var = betas * (1 - abar_prev) / (1 - abar)
+    alphas, abar = 1 - betas, abar_t(betas)                     # alpha_t = 1 - beta_t, abar_t = prod_{s<=t} alpha_s
+    abar_prev = torch.cat([abar.new_ones(1), abar[:-1]])         # abar_{t-1}, with abar_0 = 1
+    post_var = betas * (1 - abar_prev) / (1 - abar)              # beta~_t = (1 - abar_{t-1}) / (1 - abar_t) beta_t   (Ho eq. 7)
     first = post_var[1:2] if len(betas) > 1 else post_var.new_full((1,), 1e-20)  # log(0) at t=1 is never used
     return dict(betas=betas, alphas=alphas, abar=abar, abar_prev=abar_prev, sqrt_abar=abar.sqrt(),
-                sqrt_1m_abar=(1 - abar).sqrt(), posterior_mean_coef1=betas * abar_prev.sqrt() / (1 - abar),
-                posterior_mean_coef2=alphas.sqrt() * (1 - abar_prev) / (1 - abar), posterior_var=post_var,
-                posterior_log_var_clipped=torch.log(torch.cat([first, post_var[1:]])))
+                sqrt_1m_abar=(1 - abar).sqrt(),
+                posterior_mean_coef1=betas * abar_prev.sqrt() / (1 - abar),         # sqrt(abar_{t-1}) beta_t / (1 - abar_t)
+                posterior_mean_coef2=alphas.sqrt() * (1 - abar_prev) / (1 - abar),  # sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t)
+                posterior_var=post_var, posterior_log_var_clipped=torch.log(torch.cat([first, post_var[1:]])))
 
 # %% ../nbs/02_diffusion.ipynb #60bb9564
 TARGETS = ('eps', 'x0', 'v')
@@ -92,12 +94,14 @@ class GaussianDiffusion(nn.Module):
         for k, v in diffusion_buffers(get_betas(schedule, T, **schedule_kw)).items():
             self.register_buffer(k, v.float(), persistent=False)
 
-    @property
-    def config(self) -> dict:
-        "JSON-serialisable arguments: `GaussianDiffusion(**d.config)` rebuilds `d`"
-        return dict(T=self.T, schedule=self.schedule, target=self.target, min_snr_gamma=self.min_snr_gamma, **self.schedule_kw)
+# %% ../nbs/02_diffusion.ipynb #5e3e8a7b
+@patch(as_prop=True)
+def config(self: GaussianDiffusion) -> dict:
+    "JSON-serialisable arguments: `GaussianDiffusion(**d.config)` rebuilds `d`"
+    return dict(T=self.T, schedule=self.schedule, target=self.target, min_snr_gamma=self.min_snr_gamma, **self.schedule_kw)
 
-    def extra_repr(self): return f"T={self.T}, schedule='{self.schedule}', target='{self.target}'"
+@patch
+def extra_repr(self: GaussianDiffusion): return f"T={self.T}, schedule='{self.schedule}', target='{self.target}'"
 
 # %% ../nbs/02_diffusion.ipynb #4732e2f2
 def _rows(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -108,26 +112,31 @@ def _bcast(v: torch.Tensor, t, x: torch.Tensor) -> torch.Tensor:
     "v[t] for steps `t` (an int or a LongTensor [B]), shaped [B, 1, ..., 1] to broadcast against x"
     return _rows(v[torch.as_tensor(t, device=v.device).long().expand(x.shape[0])], x)
 
+# %% ../nbs/02_diffusion.ipynb #1dd3405d
 @patch
 def q_sample(self: GaussianDiffusion, x0: torch.Tensor, t, eps: torch.Tensor | None = None) -> torch.Tensor:
     "x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps, a draw from q(x_t | x0)"
-    eps = default(eps, lambda: torch.randn_like(x0))
+    eps = default(eps, lambda: torch.randn_like(x0))                                  # eps ~ N(0, I)
+    # x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, i.e. q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I)   (Ho eq. 4)
     return _bcast(self.sqrt_abar, t, x0) * x0 + _bcast(self.sqrt_1m_abar, t, x0) * eps
 
 # %% ../nbs/02_diffusion.ipynb #18cb2f08
 @patch
 def q_posterior(self: GaussianDiffusion, x0: torch.Tensor, xt: torch.Tensor, t):
     "Mean, variance and clipped log-variance of q(x_{t-1} | x_t, x0), each broadcastable against xt"
+    # mu~_t = coef1 x_0 + coef2 x_t, variance beta~_t   (Ho eq. 6-7)
     mean = _bcast(self.posterior_mean_coef1, t, xt) * x0 + _bcast(self.posterior_mean_coef2, t, xt) * xt
     return mean, _bcast(self.posterior_var, t, xt), _bcast(self.posterior_log_var_clipped, t, xt)
 
 # %% ../nbs/02_diffusion.ipynb #9f42c484
-def x0_from_eps(xt, eps, a, s): return (xt - s * eps) / a
-def eps_from_x0(xt, x0, a, s): return (xt - a * x0) / s
-def x0_from_v(xt, v, a, s): return a * xt - s * v
-def eps_from_v(xt, v, a, s): return a * v + s * xt
-def v_from(x0, eps, a, s): return a * eps - s * x0
+# a = sqrt(abar_t), s = sqrt(1 - abar_t), x_t = a x_0 + s eps
+def x0_from_eps(xt, eps, a, s): return (xt - s * eps) / a   # x_0 = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)   (Ho eq. 15)
+def eps_from_x0(xt, x0, a, s): return (xt - a * x0) / s     # eps = (x_t - sqrt(abar_t) x_0) / sqrt(1 - abar_t)
+def x0_from_v(xt, v, a, s): return a * xt - s * v          # x_0 = sqrt(abar_t) x_t - sqrt(1 - abar_t) v
+def eps_from_v(xt, v, a, s): return a * v + s * xt         # eps = sqrt(abar_t) v + sqrt(1 - abar_t) x_t
+def v_from(x0, eps, a, s): return a * eps - s * x0         # v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0   (Salimans & Ho 2022)
 
+# %% ../nbs/02_diffusion.ipynb #0a81906a
 _TARGET = dict(eps=lambda x0, eps, a, s: eps, x0=lambda x0, eps, a, s: x0, v=v_from)
 _TO_X0 = dict(eps=x0_from_eps, x0=lambda xt, out, a, s: out, v=x0_from_v)
 _TO_EPS = dict(eps=lambda xt, out, a, s: out, x0=eps_from_x0, v=eps_from_v)
@@ -135,11 +144,13 @@ _TO_EPS = dict(eps=lambda xt, out, a, s: out, x0=eps_from_x0, v=eps_from_v)
 @patch
 def _a_s(self: GaussianDiffusion, t, x): return _bcast(self.sqrt_abar, t, x), _bcast(self.sqrt_1m_abar, t, x)
 
+# %% ../nbs/02_diffusion.ipynb #ed833265
 @patch
 def target_for(self: GaussianDiffusion, x0: torch.Tensor, eps: torch.Tensor, t) -> torch.Tensor:
     "What the network should output for x_t = q_sample(x0, t, eps): eps, x0 or v"
     return _TARGET[self.target](x0, eps, *self._a_s(t, x0))
 
+# %% ../nbs/02_diffusion.ipynb #6db26ed1
 @patch
 def x0_from_out(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor) -> torch.Tensor:
     "The network's estimate x0_hat of the clean data, from its output `out`"
@@ -153,8 +164,8 @@ def eps_from_out(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor
 # %% ../nbs/02_diffusion.ipynb #1ab5d4f9
 def min_snr_weight(snr: torch.Tensor, gamma: float, target: str) -> torch.Tensor:
     "Hang et al.'s min(SNR, gamma) weight of the x0 error, rewritten for the loss on `target`"
-    w = snr.clamp(max=gamma)
-    return dict(eps=w / snr, x0=w, v=w / (snr + 1))[target]
+    w = snr.clamp(max=gamma)                                # min(SNR_t, gamma) on ||x_0 - x0_hat||^2   (Hang et al. 2023)
+    return dict(eps=w / snr, x0=w, v=w / (snr + 1))[target]  # eps loss: w / SNR_t, v loss: w / (SNR_t + 1)
 
 @patch
 def loss_weight(self: GaussianDiffusion, t: torch.Tensor) -> torch.Tensor:
@@ -162,6 +173,7 @@ def loss_weight(self: GaussianDiffusion, t: torch.Tensor) -> torch.Tensor:
     if not exists(self.min_snr_gamma): return torch.ones(t.shape, device=t.device)
     return min_snr_weight(snr_t(self.abar[t.to(self.abar.device)]), self.min_snr_gamma, self.target).to(t.device)
 
+# %% ../nbs/02_diffusion.ipynb #c28539d0
 @patch
 def loss(self: GaussianDiffusion, model, x0: torch.Tensor, c=None, drop_cond=None, t=None, eps=None, **model_kw):
     "Mean squared error between model(x_t, t[, c], ...) and the target, at uniform (or given) steps t"
@@ -169,6 +181,7 @@ def loss(self: GaussianDiffusion, model, x0: torch.Tensor, c=None, drop_cond=Non
     eps = default(eps, lambda: torch.randn_like(x0))
     if exists(drop_cond): model_kw['drop_cond'] = drop_cond
     out = model(self.q_sample(x0, t, eps), t, *([c] if exists(c) else []), **model_kw)
+    # L_simple = E_{t, x_0, eps} || target(x_0, eps, t) - f(x_t, t, c) ||^2   (Ho eq. 14)
     err = reduce((out.float() - self.target_for(x0, eps, t).float())**2, 'b ... -> b', 'mean')
     return (err * self.loss_weight(t)).mean()
 
@@ -179,6 +192,7 @@ def x0_hat(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor, clip
     x0 = self.x0_from_out(xt, t, out)
     return x0.clamp(-1, 1) if clip_x0 else x0
 
+# %% ../nbs/02_diffusion.ipynb #8b5ed160
 def _randn(shape, generator: torch.Generator | None = None, device=None, dtype=None) -> torch.Tensor:
     "Standard normal noise drawn on the generator's device (reproducible across devices), then moved to `device`"
     dev = generator.device if exists(generator) else device
@@ -186,7 +200,9 @@ def _randn(shape, generator: torch.Generator | None = None, device=None, dtype=N
 
 def _steps(t, x: torch.Tensor) -> torch.Tensor:
     "Steps `t` (an int or a LongTensor [B]) as a LongTensor [B] on x's device"
-    return torch.as_tensor(t, device=x.device).long().expand(x.shape[0])
+    t = torch.as_tensor(t, device=x.device).long()
+    check(t.numel() in (1, x.shape[0]), f"t must be one step or one per sample ({x.shape[0]}), got {t.numel()} steps")
+    return t.reshape(-1).expand(x.shape[0])
 
 # %% ../nbs/02_diffusion.ipynb #2f6d6961
 @patch
@@ -194,11 +210,22 @@ def ddpm_step(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor, c
               noise: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     "One ancestral step x_t -> x_{t-1} = mu_tilde(x_t, x0_hat) + sqrt(beta_tilde) z, with no noise at t = 0"
     t = _steps(t, xt)
-    mean, _, log_var = self.q_posterior(self.x0_hat(xt, t, out, clip_x0), xt, t)
-    if not (t > 0).any(): return mean
+    mean, _, log_var = self.q_posterior(self.x0_hat(xt, t, out, clip_x0), xt, t)   # mu~_t(x_t, x0_hat), log beta~_t
+    if not (t > 0).any(): return mean                                               # code t = 0: mu~_1 = x0_hat
     noise = default(noise, lambda: _randn(xt.shape, generator, xt.device, xt.dtype))
+    # x_{t-1} = mu~_t + sqrt(beta~_t) z, z ~ N(0, I)   (Ho Alg. 2, in its x0_hat form)
     return mean + _rows((t > 0).float(), xt) * (0.5 * log_var).exp() * noise
 
+# %% ../nbs/02_diffusion.ipynb #6993c7ad
+@patch
+def _start(self: GaussianDiffusion, shape, device, generator, x_T) -> torch.Tensor:
+    "x_T: the given one on `device`, or fresh noise of `shape`"
+    device = default(device, self.betas.device)
+    if exists(x_T): return x_T.to(device)
+    check(exists(shape), "give the sample `shape` (or a starting `x_T`)")
+    return _randn(tuple(shape), generator, device)
+
+# %% ../nbs/02_diffusion.ipynb #3ac94398
 @patch
 def ddpm_sample(self: GaussianDiffusion, model_fn, shape=None, device=None, generator: torch.Generator | None = None,
                 clip_x0: bool = True, progress: bool = True, x_T: torch.Tensor | None = None) -> torch.Tensor:
@@ -210,14 +237,6 @@ def ddpm_sample(self: GaussianDiffusion, model_fn, shape=None, device=None, gene
             x = self.ddpm_step(x, t, model_fn(x, t), clip_x0, generator=generator)
     return x
 
-@patch
-def _start(self: GaussianDiffusion, shape, device, generator, x_T) -> torch.Tensor:
-    "x_T: the given one on `device`, or fresh noise of `shape`"
-    device = default(device, self.betas.device)
-    if exists(x_T): return x_T.to(device)
-    check(exists(shape), "give the sample `shape` (or a starting `x_T`)")
-    return _randn(tuple(shape), generator, device)
-
 # %% ../nbs/02_diffusion.ipynb #7f4ff705
 @patch
 def abar_at(self: GaussianDiffusion, t, x: torch.Tensor) -> torch.Tensor:
@@ -225,14 +244,17 @@ def abar_at(self: GaussianDiffusion, t, x: torch.Tensor) -> torch.Tensor:
     t = torch.as_tensor(t, device=self.abar.device).long().expand(x.shape[0])
     return _rows(torch.where(t >= 0, self.abar[t.clamp(min=0)], torch.ones_like(self.abar[0])), x)
 
+# %% ../nbs/02_diffusion.ipynb #2d0a3f42
 @patch
 def ddim_step(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor, t_prev, eta: float = 0.,
               clip_x0: bool = True, noise: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     "One DDIM step x_t -> x_{t_prev} (t_prev < t; -1 is clean data); eta=0 deterministic, eta=1 DDPM-like"
-    a_t, a_p = self.abar_at(t, xt), self.abar_at(t_prev, xt)
+    a_t, a_p = self.abar_at(t, xt), self.abar_at(t_prev, xt)             # abar_t, abar_prev
     x0 = self.x0_hat(xt, t, out, clip_x0)
-    eps = eps_from_x0(xt, x0, a_t.sqrt(), (1 - a_t).sqrt()) if clip_x0 else self.eps_from_out(xt, t, out)
+    eps = eps_from_x0(xt, x0, a_t.sqrt(), (1 - a_t).sqrt()) if clip_x0 else self.eps_from_out(xt, t, out)   # eps_hat
+    # sigma = eta sqrt((1 - abar_prev) / (1 - abar_t)) sqrt(1 - abar_t / abar_prev)   (DDIM eq. 16)
     sigma = eta * ((1 - a_p) / (1 - a_t) * (1 - a_t / a_p)).sqrt()
+    # x_{t-1} = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps_hat + sigma z   (DDIM eq. 12)
     x = a_p.sqrt() * x0 + (1 - a_p - sigma**2).clamp(min=0).sqrt() * eps
     if eta == 0: return x
     return x + sigma * default(noise, lambda: _randn(xt.shape, generator, xt.device, xt.dtype))
@@ -243,6 +265,7 @@ def _round_div(a: int, b: int) -> int:
     q, r = divmod(a, b)
     return q + int(2 * r > b or (2 * r == b and q % 2 == 1))
 
+# %% ../nbs/02_diffusion.ipynb #ba4931cd
 SPACINGS = dict(leading=lambda T, n: [i * (T // n) for i in range(n)],
                 trailing=lambda T, n: [_round_div(T * k, n) - 1 for k in range(1, n + 1)],
                 linspace=lambda T, n: [_round_div(i * (T - 1), max(1, n - 1)) for i in range(n)])
@@ -253,6 +276,7 @@ def ddim_timesteps(T: int, steps: int, spacing: str = 'leading') -> list[int]:
     check(isinstance(steps, int) and 1 <= steps <= T, f"steps must be an integer in 1..{T}, got {steps!r}")
     return sorted(SPACINGS[spacing](T, steps), reverse=True)
 
+# %% ../nbs/02_diffusion.ipynb #960fd142
 def _check_timesteps(timesteps, T: int) -> list[int]:
     "An explicit list of timesteps, checked and sorted in decreasing order"
     ts = sorted({int(i) for i in timesteps}, reverse=True)
@@ -260,6 +284,7 @@ def _check_timesteps(timesteps, T: int) -> list[int]:
     check(0 <= ts[-1] and ts[0] < T, f"timesteps must lie in 0..{T - 1}, got {ts[-1]}..{ts[0]}")
     return ts
 
+# %% ../nbs/02_diffusion.ipynb #8bbe8f90
 @patch
 def ddim_sample(self: GaussianDiffusion, model_fn, shape=None, steps: int = 50, eta: float = 0., timesteps=None,
                 spacing: str = 'leading', device=None, generator: torch.Generator | None = None, clip_x0: bool = True,
@@ -287,11 +312,13 @@ def _null_like(null_c, c: torch.Tensor) -> torch.Tensor:
     "`null_c` broadcast to the shape, dtype and device of c"
     return torch.as_tensor(null_c, dtype=c.dtype, device=c.device).expand_as(c)
 
+# %% ../nbs/02_diffusion.ipynb #00742dc9
 def _uncond_call(model, x, t, c, null_c, kw):
     "The model without its condition: null_c if given, else c with drop_cond all true"
     if exists(null_c): return model(x, t, _null_like(null_c, c), **kw)
     return model(x, t, c, drop_cond=torch.ones(x.shape[0], dtype=torch.bool, device=x.device), **kw)
 
+# %% ../nbs/02_diffusion.ipynb #3f6c5508
 def _guided_call(model, x, t, c, scale, null_c, kw):
     "uncond + scale (cond - uncond) from one model call on the doubled batch"
     B = x.shape[0]
@@ -299,8 +326,9 @@ def _guided_call(model, x, t, c, scale, null_c, kw):
     if exists(null_c): cc = torch.cat([c, _null_like(null_c, c)])
     else: cc, kw['drop_cond'] = torch.cat([c, c]), torch.arange(2 * B, device=x.device) >= B
     cond, uncond = model(torch.cat([x, x]), torch.cat([t, t]), cc, **kw).chunk(2)
-    return uncond + scale * (cond - uncond)
+    return uncond + scale * (cond - uncond)   # eps_s = eps(x_t, null) + s (eps(x_t, c) - eps(x_t, null))   (Ho & Salimans 2022)
 
+# %% ../nbs/02_diffusion.ipynb #63163b6b
 CPU_ROWS = 128   # rows per network call when sampling on a CPU (bench/folder_throughput.py: 400 rows at once run at half the speed)
 
 def cpu_chunked(model, rows: int | None = None):
@@ -313,6 +341,7 @@ def cpu_chunked(model, rows: int | None = None):
                           for i in range(0, B, rows_)])
     return call
 
+# %% ../nbs/02_diffusion.ipynb #ffdcc2e0
 def guided_fn(model, c=None, scale: float = 1., null_c=None, **model_kw):
     "A sampler's model_fn(x, t) calling `model(x, t, c, ...)` with classifier-free guidance of strength `scale` (in CPU-sized chunks)"
     model = cpu_chunked(model)

@@ -13,14 +13,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from einops import rearrange
-from tqdm.auto import tqdm
 from safetensors.torch import save as st_save, load as st_load
+from fastcore.basics import patch
 from .core import check, exists, default, get_device, seed_everything, atomic_path, atomic_write_text
+from .training import BaseTrainer, ProgressCB
 from .data import get_dataset, unseen_mask, SHAPES, COLOURS, SIZES, POSITIONS
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'HEADS', 'N_CELLS', 'ATTR_NAMES', 'as_images', 'batched', 'model_device', 'conv_block',
-           'DigitsClassifier', 'shift_1px', 'add_noise', 'fit', 'load_split', 'digits_augment',
+           'DigitsClassifier', 'shift_1px', 'add_noise', 'ClassifierTrainer', 'fit', 'load_split', 'digits_augment',
            'train_digits_classifier', 'predict', 'conditional_accuracy', 'confusion_matrix', 'psd_sqrt',
            'trace_sqrt_product', 'frechet_distance', 'features', 'feature_stats', 'fid_vs_real', 'real_vs_real_fd',
            'default_cache_dir', 'cache_paths', 'load_cached', 'save_cached', 'get_digits_classifier',
@@ -82,23 +83,52 @@ def add_noise(x: torch.Tensor, g: torch.Generator, max_std: float = 0.1) -> torc
     std = torch.rand(len(x), 1, 1, 1, generator=g) * max_std
     return x + std * torch.randn(x.shape, generator=g)
 
+# %% ../nbs/05_evaluation.ipynb #0a9c0393
+class ClassifierTrainer(BaseTrainer):
+    "Train `model` on tensors `x`, `targets` (on the CPU) with AdamW + one-cycle over `epochs`, shuffled and augmented with generator `g`"
+    def __init__(self, model: nn.Module, x, targets, loss_fn, epochs: int, g: torch.Generator | None = None, augment=None,
+                 bs: int = 64, lr: float = 3e-3, seed: int = 0, progress: bool = True, cbs=()):
+        check(epochs > 0 and len(x) // bs > 0, f"need epochs > 0 and at least {bs} training images")
+        if progress and not any(isinstance(cb, ProgressCB) for cb in cbs): cbs = [*cbs, ProgressCB()]
+        self._setup(range(len(x)), bs, seed, 0, cbs, model_device(model), None, False)   # indices: batches come from `perm`
+        self.gen = default(g, lambda: torch.Generator().manual_seed(seed))                # on the CPU, with the data
+        self.model, self.x, self.targets, self.loss_fn, self.augment, self.bs = model, x, targets, loss_fn, augment, bs
+        self.per_epoch, self.total, self.perm = len(x) // bs, epochs * (len(x) // bs), torch.zeros(0, dtype=torch.long)
+        self.opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=1e-2)
+        self.sched = torch.optim.lr_scheduler.OneCycleLR(self.opt, lr, total_steps=self.total)
+
+    def networks(self) -> dict: return {'model': self.model}
+    def describe(self) -> dict: return {'classifier': getattr(self.model, 'config', {})}
+    def optim_state(self) -> dict: return {'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'perm': self.perm}
+    def load_optim_state(self, s: dict):
+        self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched']); self.perm = s['perm']
+
+    def fit(self, n_steps: int | None = None, max_minutes: float | None = None):
+        "Train to step `n_steps` (all `epochs` by default: the one-cycle schedule ends there)"
+        n_steps = default(n_steps, self.total)
+        check(n_steps <= self.total, f"the one-cycle schedule ends at step {self.total}, got n_steps={n_steps}")
+        return super().fit(n_steps, max_minutes)
+
+# %% ../nbs/05_evaluation.ipynb #b9bf3cd2
+@patch
+def train_step(self: ClassifierTrainer, batches) -> float:
+    "One AdamW + one-cycle step on the next batch of the epoch's permutation (a new permutation from `gen` each epoch)"
+    i = self.step % self.per_epoch
+    if i == 0: self.perm = torch.randperm(len(self.x), generator=self.gen)
+    idx = self.perm[i * self.bs:(i + 1) * self.bs]
+    xb = self.augment(self.x[idx], self.gen) if exists(self.augment) else self.x[idx]
+    self.model.train()
+    loss = self.loss_fn(self.model(xb.to(self.device)), self.targets[idx].to(self.device))
+    self.check_finite(loss=loss.item())
+    self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step(); self.sched.step()
+    self.step += 1; self.logs = {'loss': loss.item(), 'lr': self.opt.param_groups[0]['lr']}
+    return self.logs['loss']
+
+# %% ../nbs/05_evaluation.ipynb #e89efaa7
 def fit(model, x, targets, loss_fn, epochs: int, g: torch.Generator, augment=None, bs: int = 64, lr: float = 3e-3,
         progress: bool = True) -> nn.Module:
-    "Train `model` on tensors `x`, `targets` (on the CPU) with AdamW + one-cycle; return it in eval mode"
-    dev, n = model_device(model), len(x)
-    steps_per_epoch = n // bs
-    check(epochs > 0 and steps_per_epoch > 0, f"need epochs > 0 and at least {bs} training images")
-    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=1e-2)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs * steps_per_epoch)
-    model.train()
-    for _ in tqdm(range(epochs), desc='epochs', disable=not progress, leave=False):
-        perm = torch.randperm(n, generator=g)
-        for i in range(steps_per_epoch):
-            idx = perm[i * bs:(i + 1) * bs]
-            xb = augment(x[idx], g) if exists(augment) else x[idx]
-            loss = loss_fn(model(xb.to(dev)), targets[idx].to(dev))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-    return model.eval()
+    "Train `model` on tensors `x`, `targets` (on the CPU) with a `ClassifierTrainer` (AdamW + one-cycle); return it in eval mode"
+    return ClassifierTrainer(model, x, targets, loss_fn, epochs, g, augment, bs, lr, progress=progress).fit().model.eval()
 
 # %% ../nbs/05_evaluation.ipynb #1d1ab02c
 def load_split(name: str, split: str, img_size: int | None = None, n: int | None = None, **kwargs):

@@ -14,13 +14,17 @@ from torch.utils.data import DataLoader, IterableDataset
 from torch.utils.data.dataloader import default_collate
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import *
+from .unet import UNet
+from .diffusion import GaussianDiffusion
 
 # %% auto #0
-__all__ = ['PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config', 'load_weights',
-           'load_state', 'Callback', 'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size',
+__all__ = ['FAMILIES', 'PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config',
+           'load_weights', 'load_state', 'register_family', 'checkpoint_config', 'upgrade_config', 'load_model',
+           'Callback', 'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size',
            'broadcast_parameters', 'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier',
-           'end_processes', 'fail_fast', 'label_cond', 'BaseTrainer', 'Trainer']
+           'end_processes', 'fail_fast', 'BaseTrainer', 'label_cond', 'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -29,17 +33,20 @@ class EMA:
         self.model = copy.deepcopy(model).eval().requires_grad_(False)
         self.decay, self.warmup, self.n = decay, warmup, 0
 
-    def beta(self) -> float:
-        "The decay used for the next update"
-        return min(self.decay, (1 + self.n) / (10 + self.n)) if self.warmup else self.decay
+# %% ../nbs/04_training.ipynb #fa9965f2
+@patch
+def beta(self: EMA) -> float:
+    "The decay used for the next update"
+    return min(self.decay, (1 + self.n) / (10 + self.n)) if self.warmup else self.decay   # beta_n = min(beta, (1+n)/(10+n))
 
-    @torch.no_grad()
-    def update(self, model: nn.Module):
-        "theta_ema <- beta theta_ema + (1 - beta) theta"
-        b = self.beta()
-        for pe, p in zip(self.model.parameters(), model.parameters()): pe.lerp_(p.detach(), 1 - b)
-        for be, bm in zip(self.model.buffers(), model.buffers()): be.copy_(bm)
-        self.n += 1
+@patch
+@torch.no_grad()
+def update(self: EMA, model: nn.Module):
+    "theta_ema <- beta theta_ema + (1 - beta) theta"
+    b = self.beta()
+    for pe, p in zip(self.model.parameters(), model.parameters()): pe.lerp_(p.detach(), 1 - b)   # theta_EMA += (1 - b)(theta - theta_EMA)
+    for be, bm in zip(self.model.buffers(), model.buffers()): be.copy_(bm)
+    self.n += 1
 
 # %% ../nbs/04_training.ipynb #fa8893a1
 def _epoch_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -47,6 +54,7 @@ def _epoch_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch)).tolist()
     return [perm[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
 
+# %% ../nbs/04_training.ipynb #ff326ecc
 class BatchStream:
     "Endless, seeded, resumable stream of collated batches; with `world` processes, rank `rank` takes its slice of each global batch"
     def __init__(self, ds, batch_size: int, seed: int = 0, num_workers: int = 0, consumed: int = 0, rank: int = 0, world: int = 1):
@@ -61,34 +69,40 @@ class BatchStream:
             self.per_epoch = len(ds) // g
         self.wait = 0.   # seconds spent waiting for batches (data time), for the progress bar
 
-    def _timed(self, loader):
-        "The loader's batches, counting them and the time spent waiting for each"
-        it = iter(loader)
-        while True:
-            t0 = time.perf_counter()
-            b = next(it, None)
-            self.wait += time.perf_counter() - t0
-            if b is None: return
-            self.consumed += 1
-            yield b
+# %% ../nbs/04_training.ipynb #cac8167f
+@patch
+def _timed(self: BatchStream, loader):
+    "The loader's batches, counting them and the time spent waiting for each"
+    it = iter(loader)
+    while True:
+        t0 = time.perf_counter()
+        b = next(it, None)
+        self.wait += time.perf_counter() - t0
+        if b is None: return
+        self.consumed += 1
+        yield b
 
-    def __iter__(self):
-        if self.iterable: yield from self._iter_iterable(); return
-        lo, hi = self.rank * self.bs, (self.rank + 1) * self.bs
-        while True:
-            epoch, skip = divmod(self.consumed, self.per_epoch)
-            batches = [b[lo:hi] for b in _epoch_batches(len(self.ds), self.bs * self.world, self.seed, epoch)[skip:]]
-            # the loader's own generator keeps it from drawing on the global RNG (which dropout uses)
-            gen = torch.Generator().manual_seed(self.seed * 100_003 + epoch)
-            yield from self._timed(DataLoader(self.ds, batch_sampler=batches, num_workers=self.nw, generator=gen))
+# %% ../nbs/04_training.ipynb #e80c3bd5
+@patch
+def __iter__(self: BatchStream):
+    if self.iterable: yield from self._iter_iterable(); return
+    lo, hi = self.rank * self.bs, (self.rank + 1) * self.bs
+    while True:
+        epoch, skip = divmod(self.consumed, self.per_epoch)
+        batches = [b[lo:hi] for b in _epoch_batches(len(self.ds), self.bs * self.world, self.seed, epoch)[skip:]]
+        # the loader's own generator keeps it from drawing on the global RNG (which dropout uses)
+        gen = torch.Generator().manual_seed(self.seed * 100_003 + epoch)
+        yield from self._timed(DataLoader(self.ds, batch_sampler=batches, num_workers=self.nw, generator=gen))
 
-    def _iter_iterable(self):
-        # webdataset shards are split between processes by the data set itself (`wds.split_by_node`)
-        while True:
-            n0 = self.consumed
-            gen = torch.Generator().manual_seed(self.seed * 100_003 + self.consumed + 7919 * self.rank)
-            yield from self._timed(DataLoader(self.ds, batch_size=self.bs, num_workers=self.nw, drop_last=True, generator=gen))
-            check(self.consumed > n0, "the streamed data set yielded no full batch")
+# %% ../nbs/04_training.ipynb #011ab597
+@patch
+def _iter_iterable(self: BatchStream):
+    # webdataset shards are split between processes by the data set itself (`wds.split_by_node`)
+    while True:
+        n0 = self.consumed
+        gen = torch.Generator().manual_seed(self.seed * 100_003 + self.consumed + 7919 * self.rank)
+        yield from self._timed(DataLoader(self.ds, batch_size=self.bs, num_workers=self.nw, drop_last=True, generator=gen))
+        check(self.consumed > n0, "the streamed data set yielded no full batch")
 
 # %% ../nbs/04_training.ipynb #c0002012
 def _state_dict(model): return {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
@@ -105,6 +119,7 @@ def _fsync_tree(d: Path):
     for f in d.iterdir(): _fsync(f)
     _fsync(d)
 
+# %% ../nbs/04_training.ipynb #235c23ed
 def _write_latest(root: Path, name: str):
     "Point `root/latest` at checkpoint `name`: replaced atomically, flushed to disk"
     with atomic_path(root / 'latest') as tmp: tmp.write_text(name + '\n'); _fsync(tmp)
@@ -114,6 +129,7 @@ def _link_or_copy(src, dst):
     try: os.link(src, dst)
     except OSError: shutil.copy2(src, dst)     # file systems without hard links
 
+# %% ../nbs/04_training.ipynb #73d09dcb
 def _write_files(d: Path, step: int, model, config: dict, ema, state, extra):
     "Write a checkpoint's files into the new directory `d` and flush them to disk"
     d.mkdir()
@@ -124,6 +140,7 @@ def _write_files(d: Path, step: int, model, config: dict, ema, state, extra):
     torch.save(default(state, {}), d / 'state.pt')
     _fsync_tree(d)
 
+# %% ../nbs/04_training.ipynb #ae0ba4db
 def save_checkpoint(run_dir: str | Path, step: int, model: nn.Module, config: dict, ema: EMA | None = None,
                     state: dict | None = None, keep: int = 2, extra: dict | None = None) -> Path:
     "Write checkpoint `step` atomically and durably under `run_dir/checkpoints`, point `latest` at it, keep the newest `keep`"
@@ -144,6 +161,7 @@ def save_checkpoint(run_dir: str | Path, step: int, model: nn.Module, config: di
     for old in others[:max(0, len(others) - keep + 1)]: shutil.rmtree(old)
     return final
 
+# %% ../nbs/04_training.ipynb #23897a83
 def find_checkpoint(path: str | Path) -> Path:
     "The checkpoint directory `path` names: itself, or the latest one of a run directory"
     p = Path(path)
@@ -166,6 +184,7 @@ def load_config(ckpt: str | Path) -> dict:
     check(isinstance(cfg, dict), f"corrupt checkpoint config '{f}': not a JSON object")
     return cfg
 
+# %% ../nbs/04_training.ipynb #2edc31b0
 def load_weights(model: nn.Module, f: str | Path):
     "Load safetensors weights `f` into `model`, with a clear error when the file is corrupt or does not match"
     f = Path(f)
@@ -181,12 +200,58 @@ def load_weights(model: nn.Module, f: str | Path):
     model.load_state_dict(sd)
     return model
 
+# %% ../nbs/04_training.ipynb #718d97f5
 def load_state(ckpt: str | Path) -> dict:
     "The optimiser/RNG state of a checkpoint, loaded without unpickling arbitrary objects"
     f = find_checkpoint(ckpt) / 'state.pt'
     check(f.exists(), f"missing checkpoint file '{f}'")
     try: return torch.load(f, map_location='cpu', weights_only=True)
     except Exception as e: raise CclddgError(f"corrupt checkpoint file '{f}': not a state file this version can read ({type(e).__name__})") from None
+
+# %% ../nbs/04_training.ipynb #65fea5f9
+FAMILIES = {}   # model family -> build(config) -> (network, diffusion)
+
+def register_family(name: str, build):
+    "Make checkpoints whose config has `model == name` loadable: `build(config) -> (network, diffusion)`"
+    FAMILIES[name] = build
+
+def _unet_gaussian(cfg: dict) -> tuple:
+    "DDPM and DDGAN: a UNet (the DDGAN's generator) and a GaussianDiffusion"
+    return UNet(**cfg['unet']), GaussianDiffusion(**cfg['diffusion'])
+
+register_family('ddpm', _unet_gaussian); register_family('ddgan', _unet_gaussian)
+
+# %% ../nbs/04_training.ipynb #124a1630
+def checkpoint_config(model: str, unet: dict, diffusion: dict, data: dict | None = None, disc: dict | None = None,
+                      latent: str | None = None, embedder: str | None = None, tanh: bool | None = None, prompts=(),
+                      max_phrases: int = 0, train: dict | None = None) -> dict:
+    "The one checkpoint config schema: what `load_model` and `load_pipeline` rebuild a model from"
+    check(model in FAMILIES, f"unknown model family {model!r}: expected one of {', '.join(FAMILIES)}")
+    return dict(model=model, unet=dict(unet), disc=disc, diffusion=dict(diffusion), data=data, latent=latent,
+                embedder=embedder, tanh=default(tanh, latent is None), prompts=list(prompts),
+                max_phrases=max_phrases, train=default(train, {}))
+
+# %% ../nbs/04_training.ipynb #2b23b895
+def upgrade_config(cfg: dict) -> dict:
+    "A config in the current schema: an older DDGAN trainer config (`kind`, `G`, `D`) mapped onto it"
+    if 'model' in cfg or cfg.get('kind') != 'ddgan': return cfg
+    rest = {k: v for k, v in cfg.items() if k not in ('kind', 'G', 'D', 'diffusion')}
+    return {**rest, 'model': 'ddgan', 'unet': cfg.get('G'), 'disc': cfg.get('D'), 'diffusion': cfg.get('diffusion'),
+            'tanh': cfg.get('tanh', True), 'train': rest}
+
+# %% ../nbs/04_training.ipynb #e3272ac7
+def load_model(ckpt, device=None, use_ema: bool = True) -> tuple:
+    "(network, diffusion, config) rebuilt from any family's checkpoint (or a run's latest one), EMA weights by default"
+    ck = find_checkpoint(ckpt); f = ck / 'config.json'
+    cfg = upgrade_config(load_config(ck))
+    check(cfg.get('model') in FAMILIES, f"'{f}' has model={cfg.get('model')!r}: not a cclddg checkpoint "
+          f"(known families: {', '.join(FAMILIES)})")
+    for k in ('unet', 'diffusion'): check(k in cfg, f"checkpoint config '{f}' has no '{k}' entry")
+    try: net, diff = FAMILIES[cfg['model']](cfg)
+    except TypeError as e: raise CclddgError(f"checkpoint config '{f}' does not describe a model: {e}") from None
+    load_weights(net, ck / ('ema.safetensors' if use_ema else 'model.safetensors'))
+    device = get_device(device)
+    return net.to(device).eval(), diff.to(device), cfg
 
 # %% ../nbs/04_training.ipynb #92e32f15
 class Callback:
@@ -197,6 +262,7 @@ class Callback:
     def after_fit(self, trainer): pass
     def cleanup(self, trainer): pass
 
+# %% ../nbs/04_training.ipynb #15c3adf1
 class ProgressCB(Callback):
     "A tqdm progress bar with the smoothed losses and timings (every number in `trainer.logs` except the learning rate)"
     order = -1
@@ -209,6 +275,7 @@ class ProgressCB(Callback):
     def cleanup(self, tr):
         if getattr(self, 'pbar', None) is not None: self.pbar.close()
 
+# %% ../nbs/04_training.ipynb #1c19e47b
 class HistoryCB(Callback):
     "Record `(step, loss)` pairs in `trainer.history`"
     def after_step(self, tr, loss): tr.history.append((tr.step, loss))
@@ -222,21 +289,30 @@ class EveryCB(Callback):
     def after_fit(self, tr):
         if self.at_end and (not self.every or tr.step % self.every): self.fn(tr)
 
+# %% ../nbs/04_training.ipynb #c77c1a30
 class WandbCB(Callback):
     "Log the losses (`trainer.logs`) to Weights & Biases (offline with WANDB_MODE=offline); `trainer.log` also goes there; call `finish` at the end"
     def __init__(self, project: str, config: dict | None = None, run_dir: str | None = None, **kw):
         self.project, self.config, self.dir, self.kw = project, config, run_dir, kw
+
     def before_fit(self, tr):
         import wandb
         self.wandb = wandb
         self.run = wandb.init(project=self.project, config=self.config, dir=self.dir, resume='allow', **self.kw)
         tr.loggers.append(self.log)
-    def log(self, d: dict, step: int): self.run.log({k: (self.wandb.Image(v) if isinstance(v, (str, Path)) else v)
-                                                     for k, v in d.items()}, step=step)
-    def after_step(self, tr, loss): self.log(dict(tr.logs or {'loss': loss}), tr.step)
-    def finish(self):
-        "End the W&B run (after any final grids and metrics have been logged)"
-        self.run.finish()
+
+# %% ../nbs/04_training.ipynb #cbb5c75a
+@patch
+def log(self: WandbCB, d: dict, step: int): self.run.log({k: (self.wandb.Image(v) if isinstance(v, (str, Path)) else v)
+                                                 for k, v in d.items()}, step=step)
+
+@patch
+def after_step(self: WandbCB, tr, loss): self.log(dict(tr.logs or {'loss': loss}), tr.step)
+
+@patch
+def finish(self: WandbCB):
+    "End the W&B run (after any final grids and metrics have been logged)"
+    self.run.finish()
 
 # %% ../nbs/04_training.ipynb #4fe1ec49
 def process_state(cpu: bool = False):
@@ -250,6 +326,7 @@ def process_state(cpu: bool = False):
     from accelerate import PartialState
     return PartialState(cpu=cpu)
 
+# %% ../nbs/04_training.ipynb #4d9a0fb2
 def world_size() -> int:
     "Number of processes in the default process group (1 when not distributed)"
     d = torch.distributed
@@ -261,15 +338,17 @@ def broadcast_parameters(module: nn.Module):
     for t in list(module.parameters()) + list(module.buffers()): torch.distributed.broadcast(t.data, 0)
     return module
 
+# %% ../nbs/04_training.ipynb #ff59b8b4
 def average_gradients(params):
     "Average the `.grad` of `params` over all processes with one flat all-reduce (a no-op in a single process)"
     W = world_size()
     if W == 1: return
     params = [p for p in params if p.requires_grad]
     flat = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten().float() for p in params])
-    torch.distributed.all_reduce(flat)
-    for p, g in zip(params, (flat / W).split([p.numel() for p in params])): p.grad = g.view_as(p).to(p.dtype)
+    torch.distributed.all_reduce(flat)                        # sum_r g_r over the W processes
+    for p, g in zip(params, (flat / W).split([p.numel() for p in params])): p.grad = g.view_as(p).to(p.dtype)   # g = (1/W) sum_r g_r
 
+# %% ../nbs/04_training.ipynb #64f08956
 def all_gather_list(obj) -> list:
     "Every process's `obj` (tensors or numbers), in rank order ([obj] in a single process)"
     if world_size() == 1: return [obj]
@@ -281,6 +360,7 @@ def mean_over_processes(x: float) -> float:
     "The mean of a number over all processes"
     return sum(all_gather_list(float(x))) / world_size()
 
+# %% ../nbs/04_training.ipynb #9e043c46
 def barrier():
     "Wait for every process (a no-op in a single process)"
     if world_size() > 1: torch.distributed.barrier()
@@ -300,6 +380,7 @@ def _from_collective(e: BaseException) -> bool:
     while tb is not None and tb.tb_next is not None: tb = tb.tb_next
     return isinstance(e, _DistError) or (tb is not None and f'torch{os.sep}distributed' in tb.tb_frame.f_code.co_filename)
 
+# %% ../nbs/04_training.ipynb #b7de37d5
 def _error_line(e: BaseException, who: str) -> tuple[str, int]:
     "The one-line message and exit status for exception `e` in process `who`"
     if isinstance(e, (CclddgError, FileNotFoundError)): return f"error: {e} ({who})", 2
@@ -308,6 +389,7 @@ def _error_line(e: BaseException, who: str) -> tuple[str, int]:
     if _from_collective(e): return f"error: {who} lost contact with another process, which probably failed (see its error): {first}", 1
     return f"error: {first} ({who})", 1
 
+# %% ../nbs/04_training.ipynb #00f3a9fd
 def fail_fast(f):
     "Decorator for a script's `main`: under torchrun, an error ends this process at once (one line on stderr, `os._exit`)"
     @functools.wraps(f)
@@ -328,8 +410,6 @@ def fail_fast(f):
     return _inner
 
 # %% ../nbs/04_training.ipynb #96c52c53
-def label_cond(batch: dict): return batch['label']
-
 def _rng_state(device):
     s = {'torch': torch.get_rng_state()}
     if device.type == 'cuda': s['cuda'] = torch.cuda.get_rng_state(device)
@@ -339,8 +419,7 @@ def _set_rng_state(s, device):
     torch.set_rng_state(s['torch'])
     if device.type == 'cuda' and 'cuda' in s: torch.cuda.set_rng_state(s['cuda'], device)
 
-PLAN_AT = (10, 100)   # with a time budget, the run's length is estimated after this many steps (and refined)
-
+# %% ../nbs/04_training.ipynb #5aa0d2ab
 class BaseTrainer:
     "Shared machinery: processes, data stream, generator, callbacks, the fit loop, logging, save and exact resume"
     def _setup(self, ds, batch_size: int, seed: int, num_workers: int, cbs, device, dist, mixed_precision: bool):
@@ -355,91 +434,125 @@ class BaseTrainer:
         self.mixed_precision = mixed_precision
         self.horizon, self.lr_schedule, self.warmup_steps, self.min_lr = None, 'constant', 100, 0.1
 
-    def train_step(self, batches) -> float: raise NotImplementedError
-    def networks(self) -> dict: raise NotImplementedError
-    def optim_state(self) -> dict: raise NotImplementedError
-    def load_optim_state(self, s: dict): raise NotImplementedError
+# %% ../nbs/04_training.ipynb #825d0e86
+@patch
+def train_step(self: BaseTrainer, batches) -> float: raise NotImplementedError
 
-    def check_finite(self, **losses):
-        "Stop with one clear line if a loss is NaN or infinite (on any process)"
-        bad = [k for k, v in losses.items() if not math.isfinite(v)]
-        if bad: raise CclddgError(f"the {bad[0]} became {losses[bad[0]]} at step {self.step + 1}; lower the learning rate "
-                                  "(checkpoints written so far are untouched)")
+@patch
+def networks(self: BaseTrainer) -> dict: raise NotImplementedError
 
-    def fit(self, n_steps: int, max_minutes: float | None = None):
-        "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
-        check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
-        self.n_steps, t0, batches, step0 = n_steps, time.time(), iter(self.stream), self.step
-        if not exists(max_minutes): self.horizon = n_steps
-        try:
-            for cb in self.cbs: cb.before_fit(self)
-            while self.step < n_steps:
-                ts, ws = time.perf_counter(), self.stream.wait
-                loss = self.train_step(batches)
-                if self.step - step0 == 1: t1 = time.time()            # the first step (allocations, compilation) is not typical
-                if exists(max_minutes) and self.step - step0 in PLAN_AT: self.plan(n_steps, max_minutes, t0, t1, step0 + 1)
-                self.logs.update(step_ms=1e3 * (time.perf_counter() - ts), data_ms=1e3 * (self.stream.wait - ws))
-                self.records.append({'step': self.step, **self.logs})
-                for cb in self.cbs: cb.after_step(self, loss)
-                out_of_time = exists(max_minutes) and time.time() - t0 > 60 * max_minutes
-                if self.world > 1: out_of_time = max(all_gather_list(out_of_time))   # all processes stop together
-                if out_of_time: break
-            for cb in self.cbs: cb.after_fit(self)      # a normal end only: after an error nothing may save
-        finally:
-            for cb in self.cbs: cb.cleanup(self)
-        return self
+@patch
+def optim_state(self: BaseTrainer) -> dict: raise NotImplementedError
 
-    def plan(self, n_steps: int, max_minutes: float, t0: float, t1: float, step1: int):
-        "Set `horizon`, the step this run will end at: what is left of `max_minutes` at the speed since `step1` (all processes agree)"
-        per_step = (time.time() - t1) / max(1, self.step - step1)
-        left = 60 * max_minutes - (time.time() - t0)
-        h = min(n_steps, self.step + int(0.97 * left / max(per_step, 1e-9)))
-        self.horizon = min(all_gather_list(h)) if self.world > 1 else h
+@patch
+def load_optim_state(self: BaseTrainer, s: dict): raise NotImplementedError
 
-    def lr_factor(self, step: int) -> float:
-        "Learning-rate multiplier at `step`: linear warm-up, then 1 (constant) or a cosine decay to `min_lr` at `horizon`"
-        H = self.horizon
-        warm = max(1, min(self.warmup_steps, H // 10) if H else self.warmup_steps)
-        if step < warm: return (step + 1) / warm
-        if self.lr_schedule == 'constant' or not H: return 1.
-        p = min(1., (step - warm) / max(1, H - warm))
-        return self.min_lr + (1 - self.min_lr) * 0.5 * (1 + math.cos(math.pi * p))
+# %% ../nbs/04_training.ipynb #ee24a8f5
+@patch
+def check_finite(self: BaseTrainer, **losses):
+    "Stop with one clear line if a loss is NaN or infinite (on any process)"
+    bad = [k for k, v in losses.items() if not math.isfinite(v)]
+    if bad: raise CclddgError(f"the {bad[0]} became {losses[bad[0]]} at step {self.step + 1}; lower the learning rate "
+                              "(checkpoints written so far are untouched)")
 
-    def log(self, d: dict):
-        "Send `d` (numbers, or paths of images) to every logger callback"
-        for f in self.loggers: f(d, self.step)
+# %% ../nbs/04_training.ipynb #80ec3549
+PLAN_AT = (10, 100)   # with a time budget, the run's length is estimated after this many steps (and refined)
 
-    def save(self, run_dir, config: dict, keep: int = 2) -> Path | None:
-        "Checkpoint the trainer into `run_dir` (see `save_checkpoint`); in a multi-process run only rank 0 writes"
-        nets = self.networks()
-        state = {'step': self.step, 'consumed': self.stream.consumed, 'ema_n': self.ema.n, 'horizon': self.horizon, **self.optim_state(),
-                 'gen': all_gather_list(self.gen.get_state()), 'rng': all_gather_list(_rng_state(self.device))}
-        path = None
-        if self.is_main:
-            path = save_checkpoint(run_dir, self.step, nets.pop('model'), {**config, 'world': self.world}, self.ema, state, keep,
-                                   extra={k: v for k, v in nets.items() if k != 'ema'})
-        barrier()
-        return path
+@patch
+def fit(self: BaseTrainer, n_steps: int, max_minutes: float | None = None):
+    "Train until step `n_steps` (counting from a resumed step) or until `max_minutes` have passed"
+    check(n_steps > 0, f"the number of steps must be positive, got {n_steps}")
+    self.n_steps, t0, batches, step0 = n_steps, time.time(), iter(self.stream), self.step
+    if not exists(max_minutes): self.horizon = n_steps
+    try:
+        for cb in self.cbs: cb.before_fit(self)
+        while self.step < n_steps:
+            ts, ws = time.perf_counter(), self.stream.wait
+            loss = self.train_step(batches)
+            if self.step - step0 == 1: t1 = time.time()            # the first step (allocations, compilation) is not typical
+            if exists(max_minutes) and self.step - step0 in PLAN_AT: self.plan(n_steps, max_minutes, t0, t1, step0 + 1)
+            self.logs.update(step_ms=1e3 * (time.perf_counter() - ts), data_ms=1e3 * (self.stream.wait - ws))
+            self.records.append({'step': self.step, **self.logs})
+            for cb in self.cbs: cb.after_step(self, loss)
+            out_of_time = exists(max_minutes) and time.time() - t0 > 60 * max_minutes
+            if self.world > 1: out_of_time = max(all_gather_list(out_of_time))   # all processes stop together
+            if out_of_time: break
+        for cb in self.cbs: cb.after_fit(self)      # a normal end only: after an error nothing may save
+    finally:
+        for cb in self.cbs: cb.cleanup(self)
+    return self
 
-    def resume(self, ckpt):
-        "Restore weights, EMA, optimisers, RNG and data position from a checkpoint (or a run's latest one)"
-        ck = find_checkpoint(ckpt)
-        for name, m in self.networks().items(): load_weights(m, ck / f'{name}.safetensors')
-        s = load_state(ck)
-        try:
-            self.load_optim_state(s)
-            self.step, self.ema.n, self.stream.consumed = s['step'], s['ema_n'], s['consumed']
-            self.horizon = s.get('horizon')     # checkpoints before the budget-aware schedule have none
-            gens, rngs = s['gen'], s['rng']
-            if len(gens) != self.world:
-                warnings.warn(f"'{ck}' was written by {len(gens)} process(es), this run has {self.world}: "
-                              "training continues, but not bit-for-bit as the original run would have")
-            self.gen.set_state(gens[self.rank % len(gens)]); _set_rng_state(rngs[self.rank % len(rngs)], self.device)
-        except (KeyError, ValueError, RuntimeError, TypeError) as e:
-            raise CclddgError(f"checkpoint state '{ck / 'state.pt'}' does not match this trainer: {e}") from None
-        return self
+# %% ../nbs/04_training.ipynb #d8d48074
+@patch
+def plan(self: BaseTrainer, n_steps: int, max_minutes: float, t0: float, t1: float, step1: int):
+    "Set `horizon`, the step this run will end at: what is left of `max_minutes` at the speed since `step1` (all processes agree)"
+    per_step = (time.time() - t1) / max(1, self.step - step1)
+    left = 60 * max_minutes - (time.time() - t0)
+    h = min(n_steps, self.step + int(0.97 * left / max(per_step, 1e-9)))
+    self.horizon = min(all_gather_list(h)) if self.world > 1 else h
+
+# %% ../nbs/04_training.ipynb #72dd7d80
+@patch
+def lr_factor(self: BaseTrainer, step: int) -> float:
+    "Learning-rate multiplier at `step`: linear warm-up, then 1 (constant) or a cosine decay to `min_lr` at `horizon`"
+    H = self.horizon
+    warm = max(1, min(self.warmup_steps, H // 10) if H else self.warmup_steps)
+    if step < warm: return (step + 1) / warm                   # warm-up: (s + 1) / w
+    if self.lr_schedule == 'constant' or not H: return 1.
+    p = min(1., (step - warm) / max(1, H - warm))             # (s - w) / (H - w)
+    return self.min_lr + (1 - self.min_lr) * 0.5 * (1 + math.cos(math.pi * p))   # m + (1 - m) (1 + cos(pi p)) / 2
+
+# %% ../nbs/04_training.ipynb #0a66882c
+@patch
+def log(self: BaseTrainer, d: dict):
+    "Send `d` (numbers, or paths of images) to every logger callback"
+    for f in self.loggers: f(d, self.step)
+
+@patch
+def describe(self: BaseTrainer) -> dict:
+    "The trainer's part of the checkpoint config (`checkpoint_config`); callers add data, conditioning and flags"
+    return {}
+
+# %% ../nbs/04_training.ipynb #8a04090a
+@patch
+def save(self: BaseTrainer, run_dir, config: dict | None = None, keep: int = 2) -> Path | None:
+    "Checkpoint the trainer into `run_dir` (see `save_checkpoint`) with `describe()` updated by `config`; only rank 0 writes"
+    config = {**self.describe(), **default(config, {})}
+    nets = self.networks()
+    ema = getattr(self, 'ema', None)     # trainers without an EMA (the autoencoder's, the judges') save none
+    state = {'step': self.step, 'consumed': self.stream.consumed, 'ema_n': ema.n if exists(ema) else 0, 'horizon': self.horizon, **self.optim_state(),
+             'gen': all_gather_list(self.gen.get_state()), 'rng': all_gather_list(_rng_state(self.device))}
+    path = None
+    if self.is_main:
+        path = save_checkpoint(run_dir, self.step, nets.pop('model'), {**config, 'world': self.world}, ema, state, keep,
+                               extra={k: v for k, v in nets.items() if k != 'ema'})
+    barrier()
+    return path
+
+# %% ../nbs/04_training.ipynb #92e6b267
+@patch
+def resume(self: BaseTrainer, ckpt):
+    "Restore weights, EMA, optimisers, RNG and data position from a checkpoint (or a run's latest one)"
+    ck = find_checkpoint(ckpt)
+    for name, m in self.networks().items(): load_weights(m, ck / f'{name}.safetensors')
+    s = load_state(ck)
+    try:
+        self.load_optim_state(s)
+        self.step, self.stream.consumed = s['step'], s['consumed']
+        if exists(getattr(self, 'ema', None)): self.ema.n = s['ema_n']
+        self.horizon = s.get('horizon')     # checkpoints before the budget-aware schedule have none
+        gens, rngs = s['gen'], s['rng']
+        if len(gens) != self.world:
+            warnings.warn(f"'{ck}' was written by {len(gens)} process(es), this run has {self.world}: "
+                          "training continues, but not bit-for-bit as the original run would have")
+        self.gen.set_state(gens[self.rank % len(gens)]); _set_rng_state(rngs[self.rank % len(rngs)], self.device)
+    except (KeyError, ValueError, RuntimeError, TypeError) as e:
+        raise CclddgError(f"checkpoint state '{ck / 'state.pt'}' does not match this trainer: {e}") from None
+    return self
 
 # %% ../nbs/04_training.ipynb #8b68f7f3
+def label_cond(batch: dict): return batch['label']
+
 LR_SCHEDULES = ('constant', 'cosine')
 
 class Trainer(BaseTrainer):
@@ -463,37 +576,56 @@ class Trainer(BaseTrainer):
         self.p_uncond, self.grad_accum, self.max_grad_norm = p_uncond, grad_accum, max_grad_norm
         self.cond_fn, self.batch_fn = cond_fn, batch_fn
 
-    def networks(self) -> dict: return {'model': self.model, 'ema': self.ema.model}
-    def optim_state(self) -> dict: return {'opt': self.opt.state_dict(), 'sched': self.sched.state_dict()}
-    def load_optim_state(self, s: dict): self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
+# %% ../nbs/04_training.ipynb #1945785d
+@patch
+def networks(self: Trainer) -> dict: return {'model': self.model, 'ema': self.ema.model}
 
-    def get_batch(self, batches):
-        "(x0, c) of the next batch on the trainer's device"
-        batch = next(batches)
-        x0, c = self.batch_fn(batch, self.gen) if exists(self.batch_fn) else (batch['image'], self.cond_fn(batch))
-        return x0.to(self.device), (c.to(self.device) if torch.is_tensor(c) else c)
+@patch
+def optim_state(self: Trainer) -> dict: return {'opt': self.opt.state_dict(), 'sched': self.sched.state_dict()}
 
-    def _loss(self, batches) -> torch.Tensor:
-        x0, c = self.get_batch(batches)
-        drop = torch.rand(x0.shape[0], generator=self.gen, device=self.device) < self.p_uncond
-        t = torch.randint(0, self.diffusion.T, (x0.shape[0],), generator=self.gen, device=self.device)
-        eps = torch.randn(x0.shape, generator=self.gen, device=self.device)
-        with autocast(self.device, self.mixed_precision):
-            return self.diffusion.loss(self.model, x0, c, drop_cond=drop, t=t, eps=eps)
+@patch
+def load_optim_state(self: Trainer, s: dict): self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
 
-    def train_step(self, batches) -> float:
-        "One optimiser step over `grad_accum` micro-batches; returns the mean loss"
-        self.model.train(); self.opt.zero_grad(set_to_none=True)
-        total = 0.
-        for _ in range(self.grad_accum):
-            loss = self._loss(batches)
-            (loss / self.grad_accum).backward()
-            total += loss.item() / self.grad_accum
-        if self.world > 1: total = mean_over_processes(total)
-        self.check_finite(loss=total)
-        average_gradients(self.model.parameters())
-        if self.max_grad_norm: nn.utils.clip_grad_norm_(self.model.parameters(), self.max_grad_norm)
-        self.opt.step(); self.sched.step(); self.ema.update(self.model)
-        self.step += 1
-        self.logs = {'loss': total, 'lr': self.opt.param_groups[0]['lr']}
-        return total
+# %% ../nbs/04_training.ipynb #a82ee2dd
+@patch
+def get_batch(self: Trainer, batches):
+    "(x0, c) of the next batch on the trainer's device"
+    batch = next(batches)
+    x0, c = self.batch_fn(batch, self.gen) if exists(self.batch_fn) else (batch['image'], self.cond_fn(batch))
+    return x0.to(self.device), (c.to(self.device) if torch.is_tensor(c) else c)
+
+# %% ../nbs/04_training.ipynb #554a659f
+@patch
+def _loss(self: Trainer, batches) -> torch.Tensor:
+    x0, c = self.get_batch(batches)
+    drop = torch.rand(x0.shape[0], generator=self.gen, device=self.device) < self.p_uncond
+    t = torch.randint(0, self.diffusion.T, (x0.shape[0],), generator=self.gen, device=self.device)
+    eps = torch.randn(x0.shape, generator=self.gen, device=self.device)
+    with autocast(self.device, self.mixed_precision):
+        return self.diffusion.loss(self.model, x0, c, drop_cond=drop, t=t, eps=eps)
+
+# %% ../nbs/04_training.ipynb #5b18abcd
+@patch
+def train_step(self: Trainer, batches) -> float:
+    "One optimiser step over `grad_accum` micro-batches; returns the mean loss"
+    self.model.train(); self.opt.zero_grad(set_to_none=True)
+    total = 0.
+    for _ in range(self.grad_accum):
+        loss = self._loss(batches)
+        (loss / self.grad_accum).backward()
+        total += loss.item() / self.grad_accum
+    if self.world > 1: total = mean_over_processes(total)
+    self.check_finite(loss=total)
+    average_gradients(self.model.parameters())
+    if self.max_grad_norm: nn.utils.clip_grad_norm_(self.model.parameters(), self.max_grad_norm)
+    self.opt.step(); self.sched.step(); self.ema.update(self.model)
+    self.step += 1
+    self.logs = {'loss': total, 'lr': self.opt.param_groups[0]['lr']}
+    return total
+
+# %% ../nbs/04_training.ipynb #5ea4a295
+@patch
+def describe(self: Trainer) -> dict:
+    "A DDPM's checkpoint config: its UNet's and diffusion's constructor arguments (empty for other networks)"
+    m, d = self.model, self.diffusion
+    return checkpoint_config('ddpm', m.config, d.config) if hasattr(m, 'config') and hasattr(d, 'config') else {}

@@ -47,6 +47,7 @@ def group_norm(c: int, groups: int = 8, affine: bool = True) -> nn.GroupNorm:
     "GroupNorm over `c` channels with `norm_groups(c, groups)` groups"
     return nn.GroupNorm(norm_groups(c, groups), c, affine=affine)
 
+# %% ../nbs/03_unet.ipynb #8a9ffc47
 def zero_init(m: nn.Module) -> nn.Module:
     "Zero the weights (and bias) of `m`, so a residual branch starts as the identity"
     for p in m.parameters(): nn.init.zeros_(p)
@@ -74,15 +75,18 @@ class ResBlock(nn.Module):
         self.drop, self.conv2 = nn.Dropout(dropout), zero_init(nn.Conv2d(c_out, c_out, 3, padding=1))
         self.skip = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
 
-    def forward(self, x, emb, w=None):
-        h = self.conv1(F.silu(self.norm1(x)))
-        scale, shift = rearrange(self.film(emb), 'b (two c) -> two b c 1 1', two=2)
-        a, b = 1 + scale, shift                                    # FiLM: GN(h) * (1 + s) + b
-        if self.style is not None:
-            gamma, beta = rearrange(self.style(w), 'b (two c) -> two b c 1 1', two=2)
-            a, b = gamma * a, gamma * b + beta                     # AdaGN on top: gamma * FiLM + beta
-        h = torch.addcmul(b, self.norm2(h), a)
-        return self.conv2(self.drop(F.silu(h))) + self.skip(x)
+# %% ../nbs/03_unet.ipynb #8d8b8415
+@patch
+def forward(self: ResBlock, x, emb, w=None):
+    "x [B, c_in, H, W], emb [B, d_emb], w [B, w_dim] (or None) -> [B, c_out, H, W]"
+    h = self.conv1(F.silu(self.norm1(x)))
+    scale, shift = rearrange(self.film(emb), 'b (two c) -> two b c 1 1', two=2)
+    a, b = 1 + scale, shift                                    # FiLM: GN(h) * (1 + s) + b
+    if self.style is not None:
+        gamma, beta = rearrange(self.style(w), 'b (two c) -> two b c 1 1', two=2)
+        a, b = gamma * a, gamma * b + beta                     # AdaGN on top: gamma * FiLM + beta
+    h = torch.addcmul(b, self.norm2(h), a)
+    return self.conv2(self.drop(F.silu(h))) + self.skip(x)
 
 # %% ../nbs/03_unet.ipynb #bfa9a2ef
 def attention_weights(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
@@ -102,10 +106,13 @@ class SelfAttention(nn.Module):
         self.n_heads, self.norm = n_heads, group_norm(c, groups)
         self.qkv, self.proj = nn.Conv2d(c, 3 * c, 1), zero_init(nn.Conv2d(c, c, 1))
 
-    def forward(self, x):
-        q, k, v = rearrange(self.qkv(self.norm(x)), 'b (three h d) x y -> three b h (x y) d', three=3, h=self.n_heads)
-        o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
-        return x + self.proj(o)
+# %% ../nbs/03_unet.ipynb #69c75a58
+@patch
+def forward(self: SelfAttention, x):
+    "x [B, C, H, W] -> x + attention over its H*W pixels, the same shape"
+    q, k, v = rearrange(self.qkv(self.norm(x)), 'b (three h d) x y -> three b h (x y) d', three=3, h=self.n_heads)
+    o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
+    return x + self.proj(o)
 
 # %% ../nbs/03_unet.ipynb #5168de87
 class CrossAttention(nn.Module):
@@ -116,11 +123,14 @@ class CrossAttention(nn.Module):
         self.n_heads, self.norm, self.norm_ctx = n_heads, group_norm(c, groups), nn.LayerNorm(d_ctx)
         self.q, self.kv, self.proj = nn.Conv2d(c, c, 1), nn.Linear(d_ctx, 2 * c), zero_init(nn.Conv2d(c, c, 1))
 
-    def forward(self, x, ctx):
-        q = rearrange(self.q(self.norm(x)), 'b (h d) x y -> b h (x y) d', h=self.n_heads)
-        k, v = rearrange(self.kv(self.norm_ctx(ctx)), 'b l (two h d) -> two b h l d', two=2, h=self.n_heads)
-        o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
-        return x + self.proj(o)
+# %% ../nbs/03_unet.ipynb #7859ef2f
+@patch
+def forward(self: CrossAttention, x, ctx):
+    "x [B, C, H, W], ctx [B, L, d_ctx] -> x + attention from the pixels to the tokens, the shape of x"
+    q = rearrange(self.q(self.norm(x)), 'b (h d) x y -> b h (x y) d', h=self.n_heads)
+    k, v = rearrange(self.kv(self.norm_ctx(ctx)), 'b l (two h d) -> two b h l d', two=2, h=self.n_heads)
+    o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
+    return x + self.proj(o)
 
 # %% ../nbs/03_unet.ipynb #0cd16a06
 class Downsample(nn.Sequential):
@@ -158,6 +168,7 @@ class DownLevel(nn.Module):
         if self.down is not None: h = self.down(h); hs.append(h)
         return h
 
+# %% ../nbs/03_unet.ipynb #c8e396ff
 class UpLevel(nn.Module):
     "`len(skip_chs)` (ResBlock on [h, skip], attention) pairs then an optional upsample; pops the skips"
     def __init__(self, c_in: int, c_out: int, skip_chs: list, attn: bool, up: bool, rb, mk_attn):
@@ -200,21 +211,6 @@ class UNet(nn.Module):
         self.mid_xattn = CrossAttention(c, d, n_heads, groups) if self.conditional and cond_mode != 'film' else None
         self.out = nn.Sequential(group_norm(ch, groups), nn.SiLU(), zero_init(nn.Conv2d(ch, self.out_ch, 3, padding=1)))
 
-    @property
-    def conditional(self) -> bool: return bool(self.n_classes or self.cond_dim)
-
-    def _build_levels(self, ch, ch_mults, is_attn, n_res, rb, mk_attn):
-        "The down and up paths; `skips` tracks the channels of every saved skip so the up path can pop them"
-        n, c, skips = len(ch_mults), ch, [ch]
-        self.downs = nn.ModuleList()
-        for i, (m, a) in enumerate(zip(ch_mults, is_attn)):
-            self.downs.append(DownLevel(c, ch * m, n_res, a, i < n - 1, rb, mk_attn))
-            c = ch * m; skips += [c] * (n_res + (i < n - 1))
-        self.ups = nn.ModuleList()
-        for i, (m, a) in reversed(list(enumerate(zip(ch_mults, is_attn)))):
-            self.ups.append(UpLevel(c, ch * m, [skips.pop() for _ in range(n_res + 1)], a, i > 0, rb, mk_attn))
-            c = ch * m
-
 # %% ../nbs/03_unet.ipynb #bd0857f7
 def _check_config(cfg: dict):
     "Raise `CclddgError` for inconsistent UNet arguments"
@@ -230,6 +226,24 @@ def _check_config(cfg: dict):
     check(0 <= cfg['dropout'] < 1, f"dropout must be in [0, 1), got {cfg['dropout']}")
     check(not cfg['z_dim'] or (cfg['z_emb'] >= 1 and cfg['n_mlp'] >= 0), "z_emb must be >= 1 and n_mlp >= 0")
 
+# %% ../nbs/03_unet.ipynb #5a7cd1f2
+@patch(as_prop=True)
+def conditional(self: UNet) -> bool: return bool(self.n_classes or self.cond_dim)
+
+# %% ../nbs/03_unet.ipynb #06780352
+@patch
+def _build_levels(self: UNet, ch, ch_mults, is_attn, n_res, rb, mk_attn):
+    "The down and up paths; `skips` tracks the channels of every saved skip so the up path can pop them"
+    n, c, skips = len(ch_mults), ch, [ch]
+    self.downs = nn.ModuleList()
+    for i, (m, a) in enumerate(zip(ch_mults, is_attn)):
+        self.downs.append(DownLevel(c, ch * m, n_res, a, i < n - 1, rb, mk_attn))
+        c = ch * m; skips += [c] * (n_res + (i < n - 1))
+    self.ups = nn.ModuleList()
+    for i, (m, a) in reversed(list(enumerate(zip(ch_mults, is_attn)))):
+        self.ups.append(UpLevel(c, ch * m, [skips.pop() for _ in range(n_res + 1)], a, i > 0, rb, mk_attn))
+        c = ch * m
+
 # %% ../nbs/03_unet.ipynb #f951b7ca
 @patch
 def _check_x(self: UNet, x) -> int:
@@ -241,6 +255,7 @@ def _check_x(self: UNet, x) -> int:
           f"image size {x.shape[2]}x{x.shape[3]} must be divisible by {f} = 2**(len(ch_mults)-1)")
     return x.shape[0]
 
+# %% ../nbs/03_unet.ipynb #b620519c
 @patch
 def _as_t(self: UNet, t, B: int, device) -> torch.Tensor:
     "Timesteps as a tensor [B] (a scalar is broadcast)"
@@ -249,6 +264,7 @@ def _as_t(self: UNet, t, B: int, device) -> torch.Tensor:
     check(t.shape == (B,), f"t must be a scalar or have shape [{B}] (the batch size), got {list(t.shape)}")
     return t
 
+# %% ../nbs/03_unet.ipynb #85574479
 @patch
 def embed_cond(self: UNet, c: torch.Tensor, B: int) -> torch.Tensor:
     "Condition tokens [B, L, d_emb] of class ids [B], vectors [B, cond_dim] or token sequences [B, L, cond_dim]"
@@ -262,6 +278,7 @@ def embed_cond(self: UNet, c: torch.Tensor, B: int) -> torch.Tensor:
     tok = self.cond_embed(c * self.cond_scale)
     return tok[:, None] if c.ndim == 2 else tok
 
+# %% ../nbs/03_unet.ipynb #5504811d
 @patch
 def cond_tokens(self: UNet, c, drop_cond, B: int):
     "The condition's tokens [B, L, d_emb], the null token where `drop_cond` or when `c` is None; None if unconditional"
@@ -275,6 +292,7 @@ def cond_tokens(self: UNet, c, drop_cond, B: int):
     check(drop.shape == (B,), f"drop_cond must be a bool or a BoolTensor [{B}], got shape {list(drop.shape)}")
     return torch.where(drop.bool()[:, None, None], self.null.to(tok.dtype), tok)
 
+# %% ../nbs/03_unet.ipynb #0ac5a260
 @patch
 def map_z(self: UNet, z, B: int):
     "The mapped latent w [B, z_emb] for DDGAN (None when z_dim = 0)"
@@ -303,8 +321,8 @@ def forward(self: UNet, x: torch.Tensor, t, c=None, z=None, drop_cond=None) -> t
     return self.out(h)
 
 # %% ../nbs/03_unet.ipynb #c662ae78
-def unet_table(model: UNet, img_size: int = 16) -> list[dict]:
-    "Rows (block, kind, resolution, channels, params) for every block of `model` on an `img_size` image"
+def _unet_blocks(model: UNet) -> list[tuple]:
+    "(name, module) for every block of `model`, in the order the forward pass runs them"
     blocks = [('conv_in', model.conv_in)]
     for path, levels in (('down', model.downs), ('up', model.ups)):
         for k, lvl in enumerate(levels):
@@ -317,9 +335,13 @@ def unet_table(model: UNet, img_size: int = 16) -> list[dict]:
             blocks += [('mid.res0', model.mid1), ('mid.attn', model.mid_attn)]
             blocks += [('mid.xattn', model.mid_xattn)] if model.mid_xattn is not None else []
             blocks += [('mid.res1', model.mid2)]
-    blocks.append(('out', model.out))
+    return blocks + [('out', model.out)]
+
+# %% ../nbs/03_unet.ipynb #ae56952f
+def unet_table(model: UNet, img_size: int = 16) -> list[dict]:
+    "Rows (block, kind, resolution, channels, params) for every block of `model` on an `img_size` image"
     rows, hooks = [], []
-    for name, m in blocks:
+    for name, m in _unet_blocks(model):
         hooks.append(m.register_forward_hook(lambda m, i, o, name=name: rows.append(dict(
             block=name, kind=type(m).__name__, res=o.shape[-1], channels=o.shape[1], params=sum(p.numel() for p in m.parameters())))))
     p = next(model.parameters())
@@ -332,6 +354,7 @@ def unet_table(model: UNet, img_size: int = 16) -> list[dict]:
         for h in hooks: h.remove()
     return rows
 
+# %% ../nbs/03_unet.ipynb #cc6e0a34
 def print_unet_table(rows: list[dict]):
     "Print `unet_table` rows as a fixed-width table"
     print(f"{'block':<18}{'kind':<16}{'res':>5}{'ch':>6}{'params':>10}")

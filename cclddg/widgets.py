@@ -14,7 +14,7 @@ from IPython.display import display
 from einops import rearrange, repeat
 from fastcore.basics import patch
 from .core import *
-from .cclddg import CclddgPipeline, load_cclddg
+from .cclddg import CclddgPipeline, load_pipeline
 from .sample import eval_guidance
 
 # %% auto #0
@@ -25,6 +25,7 @@ def lerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
     "Linear interpolation (1 - t) a + t b"
     return (1 - t) * a + t * b
 
+# %% ../nbs/12_widgets.ipynb #7bdffa3d
 def slerp(a: torch.Tensor, b: torch.Tensor, t: float, eps: float = 1e-7) -> torch.Tensor:
     "Spherical interpolation along the great circle from `a` to `b` (last dim), scaled like `lerp` of the norms"
     na, nb = a.norm(dim=-1, keepdim=True), b.norm(dim=-1, keepdim=True)
@@ -34,6 +35,7 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float, eps: float = 1e-7) -> torc
     u = torch.where(so > 1e-4, ((1 - t) * omega).sin() / so * ua + (t * omega).sin() / so * ub, lerp(ua, ub, t))
     return u * lerp(na, nb, t)
 
+# %% ../nbs/12_widgets.ipynb #72830cde
 def interp_path(a: torch.Tensor, b: torch.Tensor, n: int, mode: str = 'slerp') -> torch.Tensor:
     "`n` points from `a` to `b` (both ends included), stacked: [n, *a.shape]"
     check(mode in ('slerp', 'lerp'), f"interpolation mode must be 'slerp' or 'lerp', got {mode!r}")
@@ -51,6 +53,7 @@ def image_to_tensor(data: bytes, img_size: int, channels: int = 3) -> torch.Tens
     x = torch.from_numpy(np.asarray(im, dtype=np.float32) / 127.5 - 1)
     return rearrange(x, 'h w c -> 1 c h w') if channels == 3 else rearrange(x, 'h w -> 1 1 h w')
 
+# %% ../nbs/12_widgets.ipynb #98153f12
 def grid_png(images: torch.Tensor, nrow: int | None = None, scale: int = 3, pad: int = 2) -> bytes:
     "PNG bytes of a grid of images [B, C, H, W] in [0, 1], `nrow` per row, each upscaled `scale`x (nearest)"
     check(torch.is_tensor(images) and images.ndim == 4 and len(images) > 0, "images must be a non-empty batch [B, C, H, W]")
@@ -76,113 +79,100 @@ def _clean_prompt(p: str, what: str = 'prompt') -> str:
     check(isinstance(p, str) and p.strip(), f"type a {what} first (it is empty)")
     return p.strip()
 
+# %% ../nbs/12_widgets.ipynb #56258cb4
 class SamplerWidget:
     "Generate images from a cclddg model with widgets: checkpoint, prompt/class/upload, guidance, steps, seed, z, interpolation"
     def __init__(self, pipe=None, ckpt: str = '', device=None):
         self.pipe, self.device, self.images, self.strip, self.last_z, self._z_count = None, device, None, None, None, 0
-        self._controls(str(ckpt)); self._wire(); self._layout()
+        self._controls(str(ckpt)); self._sample_controls(); self._interp_controls()
+        self._wire(); self._layout()
         if exists(pipe): self.set_pipeline(pipe)
         elif str(ckpt).strip(): self._guarded(self.load)()
 
-    def _controls(self, ckpt: str):
-        "Create every control (shown or hidden later by `_refresh`)"
-        s, wide = {'description_width': '90px'}, W.Layout(width='420px')
-        self.ckpt = W.Text(value=ckpt, placeholder='run directory or checkpoint directory', description='checkpoint', style=s, layout=wide)
-        self.load_btn, self.info = W.Button(description='Load', icon='folder-open'), W.HTML()
-        self.mode = W.ToggleButtons(options=['text', 'image'], description='condition', style=s)
-        self.prompt = W.Text(placeholder='a small red circle', description='prompt', style=s, layout=wide)
-        self.cls = W.Dropdown(description='class', style=s)
-        self.upload = W.FileUpload(accept='image/*', multiple=False, description='upload image')
-        self.cfg = W.FloatSlider(value=1., min=0., max=8., step=0.25, description='guidance', style=s)
-        self.steps = W.IntSlider(value=50, min=2, max=250, description='steps', style=s)
-        self.n = W.IntSlider(value=4, min=1, max=16, description='images', style=s)
-        self.seed = W.IntText(value=0, description='seed', style=s, layout=W.Layout(width='200px'))
-        self.new_seed_btn = W.Button(description='new seed', icon='random')
-        self.vary_z = W.ToggleButton(value=False, description='vary z only', tooltip='DDGAN: keep the noise (seed), draw a new latent z')
-        self.gen_btn = W.Button(description='Generate', button_style='primary', icon='play')
-        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width='200px'))
-        self.status_lbl, self.error = W.Label(), W.HTML()
-        self.out, self.strip_img = W.Image(format='png'), W.Image(format='png')
-        self.prompt_a = W.Text(placeholder='a red circle', description='from', style=s)
-        self.prompt_b = W.Text(placeholder='a blue square', description='to', style=s)
-        self.seed_a, self.seed_b = W.IntText(value=1, description='z seed from', style=s), W.IntText(value=2, description='to', style=s)
-        self.n_interp = W.IntSlider(value=6, min=2, max=12, description='points', style=s)
-        self.interp_mode = W.Dropdown(options=['slerp', 'lerp'], description='path', style=s, layout=W.Layout(width='200px'))
-        self.interp_btn = W.Button(description='Interpolate', icon='exchange')
-
-    def _wire(self):
-        "CSS classes for browser tests, and the button handlers (errors go to the error label)"
-        for w, c in [(self.prompt, 'prompt'), (self.gen_btn, 'generate'), (self.out, 'output'), (self.error, 'error'),
-                     (self.status_lbl, 'status'), (self.strip_img, 'strip'), (self.info, 'info')]: w.add_class(f'cclddg-{c}')
-        self.load_btn.on_click(lambda _: self._guarded(self.load)())
-        self.gen_btn.on_click(lambda _: self._guarded(self.generate)())
-        self.interp_btn.on_click(lambda _: self._guarded(self.interpolate)())
-        self.new_seed_btn.on_click(lambda _: self.new_seed())
-        self.mode.observe(lambda _: self._refresh(), 'value')
-
-    def _layout(self):
-        "Arrange the controls in `self.ui`"
-        self.interp_box = W.VBox([W.HTML('<b>Interpolation</b> (fixed noise)'), W.HBox([self.prompt_a, self.prompt_b]),
-                                  W.HBox([self.seed_a, self.seed_b]), W.HBox([self.n_interp, self.interp_mode, self.interp_btn]), self.strip_img])
-        self.ui = W.VBox([W.HBox([self.ckpt, self.load_btn]), self.info, self.mode, self.prompt, self.cls, self.upload,
-                          self.cfg, self.steps, self.n, W.HBox([self.seed, self.new_seed_btn, self.vary_z]),
-                          W.HBox([self.gen_btn, self.progress, self.status_lbl]), self.error, self.out, self.interp_box])
-        for w in (self.out, self.strip_img): _show(w, False)
-        self._refresh()
-
     def _ipython_display_(self): display(self.ui)   # ipywidgets 7 (Colab) and 8 alike
 
-    @property
-    def status(self) -> str: return self.status_lbl.value
-    @status.setter
-    def status(self, v: str): self.status_lbl.value = v
-    @property
-    def error_text(self) -> str: return html.unescape(re.sub('<[^>]+>', '', self.error.value))
-
-    def _guarded(self, f):
-        "`f` wrapped so that any error lands in the widget's error label instead of a traceback"
-        def _inner(*a, **k):
-            self.error.value = ''
-            try: return f(*a, **k)
-            except Exception as e:
-                msg = str(e) if isinstance(e, CclddgError) else f"{type(e).__name__}: {e}"
-                self.error.value = f'<span style="color:#c00">error: {html.escape(msg)}</span>'
-                self.status, self.progress.value = 'failed', 0
-        return _inner
-
-# %% ../nbs/12_widgets.ipynb #9d623c09
+# %% ../nbs/12_widgets.ipynb #b61ff4a8
 @patch
-def load(self: SamplerWidget, ckpt: str | None = None):
-    "Load a train_cclddg.py run directory or checkpoint (default: the checkpoint box) onto `get_device()`"
-    path = str(default(ckpt, self.ckpt.value)).strip()
-    check(path, "enter a checkpoint directory or run directory, then press Load")
-    self.set_pipeline(load_cclddg(path, device=get_device(self.device)))
-    self.ckpt.value = path
+def _controls(self: SamplerWidget, ckpt: str):
+    "The checkpoint box and the condition's controls: text or image, prompt, class menu, upload"
+    s, wide = {'description_width': '90px'}, W.Layout(width='420px')
+    self.ckpt = W.Text(value=ckpt, placeholder='run directory or checkpoint directory', description='checkpoint', style=s, layout=wide)
+    self.load_btn, self.info = W.Button(description='Load', icon='folder-open'), W.HTML()
+    self.mode = W.ToggleButtons(options=['text', 'image'], description='condition', style=s)
+    self.prompt = W.Text(placeholder='a small red circle', description='prompt', style=s, layout=wide)
+    self.cls = W.Dropdown(description='class', style=s)
+    self.upload = W.FileUpload(accept='image/*', multiple=False, description='upload image')
 
+# %% ../nbs/12_widgets.ipynb #864127b6
 @patch
-def set_pipeline(self: SamplerWidget, pipe):
-    "Use the `CclddgPipeline` `pipe` and adapt the controls to its kind and conditioning"
-    check(all(hasattr(pipe, a) for a in ('generate', 'kind', 'shape', 'model', 'config')), "expected a CclddgPipeline (see load_cclddg)")
-    self.pipe, self.images, self.strip, self.last_z = pipe, None, None, None
-    for w in (self.out, self.strip_img): _show(w, False)
-    d, tr = pipe.config.get('data', {}), pipe.config.get('train') or {}
-    if self.cond == 'class':
-        names = list(d.get('class_names') or [])
-        names = names if len(names) == pipe.model.n_classes else [str(i) for i in range(pipe.model.n_classes)]
-        self.cls.options, self.cls.value = [(n, i) for i, n in enumerate(names)], 0
-    self.cfg.value = eval_guidance(pipe.config)     # the guidance the model was evaluated at (notebook 06)
-    self.steps.value = int(tr.get('sample_steps') or 50) if pipe.kind == 'ddpm' else pipe.diffusion.T
-    self.info.value = (f"<b>{pipe.kind}</b>, {self.cond}-conditioned, {d.get('img_size')}x{d.get('img_size')} {d.get('name', '')} "
-                       f"images{' (latent ' + 'x'.join(map(str, pipe.shape)) + ')' if exists(getattr(pipe, 'ae', None)) else ''}, "
-                       f"T={pipe.diffusion.T}, on {pipe.device}")
-    self.status = 'ready'; self._refresh()
+def _sample_controls(self: SamplerWidget):
+    "Guidance, steps, number of images, seed, the z toggle, Generate, progress, status, error and the output image"
+    s = {'description_width': '90px'}
+    self.cfg = W.FloatSlider(value=1., min=0., max=8., step=0.25, description='guidance', style=s)
+    self.steps = W.IntSlider(value=50, min=2, max=250, description='steps', style=s)
+    self.n = W.IntSlider(value=4, min=1, max=16, description='images', style=s)
+    self.seed = W.IntText(value=0, description='seed', style=s, layout=W.Layout(width='200px'))
+    self.new_seed_btn = W.Button(description='new seed', icon='random')
+    self.vary_z = W.ToggleButton(value=False, description='vary z only', tooltip='DDGAN: keep the noise (seed), draw a new latent z')
+    self.gen_btn = W.Button(description='Generate', button_style='primary', icon='play')
+    self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width='200px'))
+    self.status_lbl, self.error, self.out = W.Label(), W.HTML(), W.Image(format='png')
 
+# %% ../nbs/12_widgets.ipynb #daed10e1
+@patch
+def _interp_controls(self: SamplerWidget):
+    "The two prompts (text models) or two z seeds (DDGANs), the number of points, the path and the strip image"
+    s = {'description_width': '90px'}
+    self.prompt_a = W.Text(placeholder='a red circle', description='from', style=s)
+    self.prompt_b = W.Text(placeholder='a blue square', description='to', style=s)
+    self.seed_a, self.seed_b = W.IntText(value=1, description='z seed from', style=s), W.IntText(value=2, description='to', style=s)
+    self.n_interp = W.IntSlider(value=6, min=2, max=12, description='points', style=s)
+    self.interp_mode = W.Dropdown(options=['slerp', 'lerp'], description='path', style=s, layout=W.Layout(width='200px'))
+    self.interp_btn, self.strip_img = W.Button(description='Interpolate', icon='exchange'), W.Image(format='png')
+
+# %% ../nbs/12_widgets.ipynb #07a32257
+@patch
+def _wire(self: SamplerWidget):
+    "CSS classes for browser tests, and the button handlers (errors go to the error label)"
+    for w, c in [(self.prompt, 'prompt'), (self.gen_btn, 'generate'), (self.out, 'output'), (self.error, 'error'),
+                 (self.status_lbl, 'status'), (self.strip_img, 'strip'), (self.info, 'info')]: w.add_class(f'cclddg-{c}')
+    self.load_btn.on_click(lambda _: self._guarded(self.load)())
+    self.gen_btn.on_click(lambda _: self._guarded(self.generate)())
+    self.interp_btn.on_click(lambda _: self._guarded(self.interpolate)())
+    self.new_seed_btn.on_click(lambda _: self.new_seed())
+    self.mode.observe(lambda _: self._refresh(), 'value')
+
+# %% ../nbs/12_widgets.ipynb #69f7e518
+@patch
+def _guarded(self: SamplerWidget, f):
+    "`f` wrapped so that any error lands in the widget's error label instead of a traceback"
+    def _inner(*a, **k):
+        self.error.value = ''
+        try: return f(*a, **k)
+        except Exception as e:
+            msg = str(e) if isinstance(e, CclddgError) else f"{type(e).__name__}: {e}"
+            self.error.value = f'<span style="color:#c00">error: {html.escape(msg)}</span>'
+            self.status, self.progress.value = 'failed', 0
+    return _inner
+
+# %% ../nbs/12_widgets.ipynb #779b14e6
+@patch(as_prop=True)
+def status(self: SamplerWidget) -> str: return self.status_lbl.value
+
+@patch(set_prop=True)
+def status(self: SamplerWidget, v: str): self.status_lbl.value = v
+
+@patch(as_prop=True)
+def error_text(self: SamplerWidget) -> str: return html.unescape(re.sub('<[^>]+>', '', self.error.value))
+
+# %% ../nbs/12_widgets.ipynb #ceeee997
 @patch(as_prop=True)
 def cond(self: SamplerWidget) -> str:
     "'class', 'text' or 'none': what the loaded model is conditioned on"
     m = self.pipe.model
     return 'class' if getattr(m, 'n_classes', 0) else 'text' if getattr(m, 'cond_dim', 0) else 'none'
 
+# %% ../nbs/12_widgets.ipynb #93476ad2
 @patch
 def _refresh(self: SamplerWidget):
     "Show only the controls that the loaded model can use"
@@ -199,13 +189,54 @@ def _refresh(self: SamplerWidget):
     for w in (self.prompt_a, self.prompt_b): _show(w, text)
     for w in (self.seed_a, self.seed_b): _show(w, not text and ddgan)
 
+# %% ../nbs/12_widgets.ipynb #ce2468a1
+@patch
+def _layout(self: SamplerWidget):
+    "Arrange the controls in `self.ui`"
+    self.interp_box = W.VBox([W.HTML('<b>Interpolation</b> (fixed noise)'), W.HBox([self.prompt_a, self.prompt_b]),
+                              W.HBox([self.seed_a, self.seed_b]), W.HBox([self.n_interp, self.interp_mode, self.interp_btn]), self.strip_img])
+    self.ui = W.VBox([W.HBox([self.ckpt, self.load_btn]), self.info, self.mode, self.prompt, self.cls, self.upload,
+                      self.cfg, self.steps, self.n, W.HBox([self.seed, self.new_seed_btn, self.vary_z]),
+                      W.HBox([self.gen_btn, self.progress, self.status_lbl]), self.error, self.out, self.interp_box])
+    for w in (self.out, self.strip_img): _show(w, False)
+    self._refresh()
+
+# %% ../nbs/12_widgets.ipynb #0c531f54
+@patch
+def load(self: SamplerWidget, ckpt: str | None = None):
+    "Load a train_cclddg.py run directory or checkpoint (default: the checkpoint box) onto `get_device()`"
+    path = str(default(ckpt, self.ckpt.value)).strip()
+    check(path, "enter a checkpoint directory or run directory, then press Load")
+    self.set_pipeline(load_pipeline(path, device=get_device(self.device)))
+    self.ckpt.value = path
+
+# %% ../nbs/12_widgets.ipynb #66c83c18
+@patch
+def set_pipeline(self: SamplerWidget, pipe):
+    "Use the `CclddgPipeline` `pipe` and adapt the controls to its kind and conditioning"
+    check(all(hasattr(pipe, a) for a in ('generate', 'kind', 'shape', 'model', 'config')), "expected a CclddgPipeline (see load_pipeline)")
+    self.pipe, self.images, self.strip, self.last_z = pipe, None, None, None
+    for w in (self.out, self.strip_img): _show(w, False)
+    d, tr = pipe.config.get('data', {}), pipe.config.get('train') or {}
+    if self.cond == 'class':
+        names = list(d.get('class_names') or [])
+        names = names if len(names) == pipe.model.n_classes else [str(i) for i in range(pipe.model.n_classes)]
+        self.cls.options, self.cls.value = [(n, i) for i, n in enumerate(names)], 0
+    self.cfg.value = eval_guidance(pipe.config)     # the guidance the model was evaluated at (notebook 10)
+    self.steps.value = int(tr.get('sample_steps') or 50) if pipe.kind == 'ddpm' else pipe.diffusion.T
+    self.info.value = (f"<b>{pipe.kind}</b>, {self.cond}-conditioned, {d.get('img_size')}x{d.get('img_size')} {d.get('name', '')} "
+                       f"images{' (latent ' + 'x'.join(map(str, pipe.shape)) + ')' if exists(getattr(pipe, 'ae', None)) else ''}, "
+                       f"T={pipe.diffusion.T}, on {pipe.device}")
+    self.status = 'ready'; self._refresh()
+
+# %% ../nbs/12_widgets.ipynb #88205e4e
 @patch
 def new_seed(self: SamplerWidget) -> int:
     "Draw a fresh random seed into the seed box"
     self.seed.value = random.randrange(2 ** 31)
     return self.seed.value
 
-# %% ../nbs/12_widgets.ipynb #4047399e
+# %% ../nbs/12_widgets.ipynb #05214b30
 @patch
 def upload_tensor(self: SamplerWidget) -> torch.Tensor:
     "The uploaded image resized to the model's data size, [1, C, H, W] in [-1, 1]"
@@ -215,6 +246,7 @@ def upload_tensor(self: SamplerWidget) -> torch.Tensor:
     d = self.pipe.config['data']
     return image_to_tensor(f['content'], d['img_size'], d.get('channels', 3))
 
+# %% ../nbs/12_widgets.ipynb #f3e728b8
 @patch
 def condition(self: SamplerWidget, n: int):
     "The model's condition for `n` samples: class ids [n], embeddings [n, D] (or phrase tokens) of the prompt or upload, or None"
@@ -227,11 +259,7 @@ def condition(self: SamplerWidget, n: int):
     else: e = self.pipe.encode_prompts([_clean_prompt(self.prompt.value)])   # [1, D], or phrase tokens [1, 1 + K, D]
     return e.float().repeat_interleave(n, 0)
 
-@patch
-def _calls(self: SamplerWidget) -> int:
-    "Network evaluations per sample: the DDGAN's T, else the DDIM steps"
-    return self.pipe.diffusion.T if self.pipe.kind == 'ddgan' else self.steps.value
-
+# %% ../nbs/12_widgets.ipynb #484bb01d
 @patch
 @contextmanager
 def _progress(self: SamplerWidget, total: int):
@@ -242,22 +270,34 @@ def _progress(self: SamplerWidget, total: int):
     finally: h.remove()
     p.value = p.max
 
+# %% ../nbs/12_widgets.ipynb #647f1963
+@patch
+def _calls(self: SamplerWidget) -> int:
+    "Network evaluations per sample: the DDGAN's T, else the DDIM steps"
+    return self.pipe.diffusion.T if self.pipe.kind == 'ddgan' else self.steps.value
+
 @patch
 def _sample(self: SamplerWidget, c, n: int, seed: int, z=None) -> torch.Tensor:
     "One call of the pipeline with the widget's guidance and steps"
     return self.pipe.generate(c, cfg=float(self.cfg.value) if exists(c) else 1., seed=seed, z=z,
                               steps=None if self.pipe.kind == 'ddgan' else int(self.steps.value), n=None if exists(c) else n)
 
+# %% ../nbs/12_widgets.ipynb #33823e18
+@patch
+def _next_z(self: SamplerWidget, n: int, seed: int):
+    "A new latent z [n, z_dim] for this press of Generate when 'vary z only' is on (a DDGAN), else None"
+    if not self.vary_z.value: return None
+    check(self.pipe.kind == 'ddgan', "only a DDGAN has a latent z to vary")
+    self._z_count += 1
+    return torch.randn(n, self.pipe.model.z_dim, generator=torch.Generator().manual_seed(seed * 7919 + self._z_count))
+
+# %% ../nbs/12_widgets.ipynb #b7f23f77
 @patch
 def generate(self: SamplerWidget) -> torch.Tensor:
     "Sample `n` images with the current settings, show them and return them ([n, C, H, W] in [0, 1])"
     check(exists(self.pipe), "load a checkpoint first")
-    n, seed, z = int(self.n.value), int(self.seed.value), None
-    c = self.condition(n)
-    if self.vary_z.value:
-        check(self.pipe.kind == 'ddgan', "only a DDGAN has a latent z to vary")
-        self._z_count += 1
-        z = torch.randn(n, self.pipe.model.z_dim, generator=torch.Generator().manual_seed(seed * 7919 + self._z_count))
+    n, seed = int(self.n.value), int(self.seed.value)
+    c, z = self.condition(n), self._next_z(n, seed)
     self.status, t0 = 'generating...', time.perf_counter()
     with self._progress(self._calls()): x = self._sample(c, n, seed, z)
     self.images, self.last_z = x, z
@@ -265,20 +305,26 @@ def generate(self: SamplerWidget) -> torch.Tensor:
     self.status = f"{n} image{'s' * (n > 1)} in {time.perf_counter() - t0:.2f} s (seed {seed}{f', z #{self._z_count}' if exists(z) else ''})"
     return x
 
+# %% ../nbs/12_widgets.ipynb #3591c4a0
+@patch
+def _interp_conds(self: SamplerWidget, k: int, mode: str) -> tuple[list, list]:
+    "The conditions and latents of the `k` images of an interpolation strip"
+    if self.cond == 'text':
+        check(exists(self.pipe.embedder), "this model has no embedder to encode prompts")
+        e = self.pipe.encode_prompts([_clean_prompt(self.prompt_a.value, 'first prompt'),
+                                      _clean_prompt(self.prompt_b.value, 'second prompt')]).float().cpu()
+        return list(interp_path(e[0], e[1], k, mode)[:, None]), [None] * k
+    check(self.pipe.kind == 'ddgan', "interpolation needs a text model (two prompts) or a DDGAN (two latents z)")
+    za, zb = (torch.randn(1, self.pipe.model.z_dim, generator=torch.Generator().manual_seed(int(s.value))) for s in (self.seed_a, self.seed_b))
+    return [self.condition(1)] * k, list(interp_path(za, zb, k, mode))
+
+# %% ../nbs/12_widgets.ipynb #53682d04
 @patch
 def interpolate(self: SamplerWidget) -> torch.Tensor:
     "A strip from prompt A to prompt B (text models) or from z seed A to B (DDGANs), the same noise in every image"
     check(exists(self.pipe), "load a checkpoint first")
     k, seed, mode = int(self.n_interp.value), int(self.seed.value), self.interp_mode.value
-    if self.cond == 'text':
-        check(exists(self.pipe.embedder), "this model has no embedder to encode prompts")
-        e = self.pipe.encode_prompts([_clean_prompt(self.prompt_a.value, 'first prompt'),
-                                      _clean_prompt(self.prompt_b.value, 'second prompt')]).float().cpu()
-        cs, zs = list(interp_path(e[0], e[1], k, mode)[:, None]), [None] * k
-    else:
-        check(self.pipe.kind == 'ddgan', "interpolation needs a text model (two prompts) or a DDGAN (two latents z)")
-        za, zb = (torch.randn(1, self.pipe.model.z_dim, generator=torch.Generator().manual_seed(int(s.value))) for s in (self.seed_a, self.seed_b))
-        cs, zs = [self.condition(1)] * k, list(interp_path(za, zb, k, mode))
+    cs, zs = self._interp_conds(k, mode)
     self.status, t0 = 'interpolating...', time.perf_counter()
     with self._progress(k * self._calls()): x = torch.cat([self._sample(c, 1, seed, z) for c, z in zip(cs, zs)])
     self.strip = x; _set_png(self.strip_img, grid_png(x, nrow=k))

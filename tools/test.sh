@@ -23,6 +23,7 @@ fi
 echo "in sync"
 python tools/colab_cells.py --check
 python tools/census.py || true   # information (issue 13), never a failure
+python tools/renumber.py --selftest
 n=$(ls nbs/[0-9]*.ipynb nbs/index.ipynb | wc -l)
 echo "== nbdev-test: $n notebooks =="
 start=$(date +%s)

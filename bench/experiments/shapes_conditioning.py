@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Ablation behind notebook 11's "object phrases" section: which *condition* lets a latent DDGAN bind attributes on
+"""Ablation behind notebook 09's "object phrases" section: which *condition* lets a latent DDGAN bind attributes on
 two-object shapes prompts? Trains one latent DDGAN (G: UNet ch 32, ch_mults 1,2, no self-attention, z_dim 100; D ch 32;
 batch 64, lr 1e-3, EMA 0.99, p_uncond 0.1, recon 1; 2,700 iterations) on 20,000 shapes scenes encoded with the frozen
 autoencoder and embedder of an existing train_cclddg.py run (--src), then scores prompt fidelity on 500 canonical
@@ -28,7 +28,8 @@ from cclddg.unet import UNet
 from cclddg.ddgan import Discriminator, DDGANTrainer, _cond_embedding
 import cclddg.ddgan as dd
 from cclddg.diffusion import GaussianDiffusion
-from cclddg.cclddg import EncodedDataset, ddgan_sample_z, choose_cond
+from cclddg.cclddg import EncodedDataset, choose_cond
+from cclddg.ddgan import ddgan_sample
 from cclddg.evaluation import evaluate_shapes_samples
 from torch.utils.data import DataLoader
 p = argparse.ArgumentParser()
@@ -149,7 +150,7 @@ Gm = tr.ema.model.eval()
 r = dict(name=a.name, args=vars(a), steps=tr.step, train_s=ts)
 for cfgv in (1., 1.5, 2.):
     with torch.no_grad():
-        z = ddgan_sample_z(Gm, diff, (500, 4, 8, 8), c, cfgv, torch.Generator().manual_seed(0), tanh=False)
+        z = ddgan_sample(Gm, diff, (500, 4, 8, 8), c, cfgv, torch.Generator().manual_seed(0), tanh=False)
         x = ae.decode(z).clamp(-1, 1)
     f = evaluate_shapes_samples(x, attrs, by_objects=True, unseen=unseen_mask(attrs, a.split))
     r[f'cfg{cfgv}'] = dict(split=a.split, all=f['prompt_fidelity'], one=f['prompt_fidelity_1_object'], two=f['prompt_fidelity_2_objects'],

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Probe behind notebook 11's "object phrases" section: how much of a two-object caption does a tiny embedder's single
+"""Probe behind notebook 09's "object phrases" section: how much of a two-object caption does a tiny embedder's single
 embedding keep? Trains a 2-layer MLP (512 hidden) to read the 8 attributes of 8,000 two-object canonical training
 captions (or images) back from their embeddings and reports exact-match accuracy on 1,000 test scenes.
 
