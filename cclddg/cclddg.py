@@ -22,7 +22,7 @@ from .core import *
 from .diffusion import GaussianDiffusion, guided_fn
 from .unet import UNet
 from .ddgan import guided_x0, posterior_sample, ddgan_sample
-from .training import find_checkpoint, load_config, load_weights, load_model, checkpoint_config
+from .training import find_checkpoint, load_config, load_weights, load_model, checkpoint_config, net_config
 from .autoencoder import load_autoencoder
 from .embedders import get_embedder
 from .data import Shapes, render_shapes, max_jitter, obj_index, caption_for, attrs_for, unseen_mask, caption_overlap
@@ -168,7 +168,7 @@ class CclddgPipeline:
 def kind(self: CclddgPipeline) -> str: return self.config['model']
 
 @patch(as_prop=True)
-def n_classes(self: CclddgPipeline) -> int: return self.config['unet'].get('n_classes', 0)
+def n_classes(self: CclddgPipeline) -> int: return net_config(self.config).get('n_classes', 0)
 
 @patch(as_prop=True)
 def max_phrases(self: CclddgPipeline) -> int:

@@ -20,11 +20,11 @@ from .unet import UNet
 from .diffusion import GaussianDiffusion
 
 # %% auto #0
-__all__ = ['FAMILIES', 'PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint', 'load_config',
-           'load_weights', 'load_state', 'register_family', 'checkpoint_config', 'upgrade_config', 'load_model',
-           'Callback', 'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size',
-           'broadcast_parameters', 'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier',
-           'end_processes', 'fail_fast', 'BaseTrainer', 'label_cond', 'Trainer']
+__all__ = ['FAMILIES', 'NET_KEYS', 'PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint',
+           'load_config', 'load_weights', 'load_state', 'register_family', 'net_config', 'checkpoint_config',
+           'upgrade_config', 'load_model', 'Callback', 'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state',
+           'world_size', 'broadcast_parameters', 'average_gradients', 'all_gather_list', 'mean_over_processes',
+           'barrier', 'end_processes', 'fail_fast', 'BaseTrainer', 'label_cond', 'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -209,11 +209,15 @@ def load_state(ckpt: str | Path) -> dict:
     except Exception as e: raise CclddgError(f"corrupt checkpoint file '{f}': not a state file this version can read ({type(e).__name__})") from None
 
 # %% ../nbs/04_training.ipynb #65fea5f9
-FAMILIES = {}   # model family -> build(config) -> (network, diffusion)
+FAMILIES, NET_KEYS = {}, {}   # model family -> build(config) -> (network, diffusion); -> the config key of its network
 
-def register_family(name: str, build):
-    "Make checkpoints whose config has `model == name` loadable: `build(config) -> (network, diffusion)`"
-    FAMILIES[name] = build
+def register_family(name: str, build, net_key: str = 'unet'):
+    "Make checkpoints whose config has `model == name` loadable: `build(config) -> (network, diffusion)`; the network's arguments are under `net_key`"
+    FAMILIES[name], NET_KEYS[name] = build, net_key
+
+def net_config(cfg: dict) -> dict:
+    "The constructor arguments of a checkpoint config's network (`unet` for the Gaussian families)"
+    return cfg.get(NET_KEYS.get(cfg.get('model'), 'unet')) or {}
 
 def _unet_gaussian(cfg: dict) -> tuple:
     "DDPM and DDGAN: a UNet (the DDGAN's generator) and a GaussianDiffusion"
@@ -222,14 +226,16 @@ def _unet_gaussian(cfg: dict) -> tuple:
 register_family('ddpm', _unet_gaussian); register_family('ddgan', _unet_gaussian)
 
 # %% ../nbs/04_training.ipynb #124a1630
-def checkpoint_config(model: str, unet: dict, diffusion: dict, data: dict | None = None, disc: dict | None = None,
-                      latent: str | None = None, embedder: str | None = None, tanh: bool | None = None, prompts=(),
-                      max_phrases: int = 0, train: dict | None = None) -> dict:
-    "The one checkpoint config schema: what `load_model` and `load_pipeline` rebuild a model from"
+def checkpoint_config(model: str, unet: dict | None = None, diffusion: dict | None = None, data: dict | None = None,
+                      disc: dict | None = None, latent: str | None = None, embedder: str | None = None, tanh: bool | None = None,
+                      prompts=(), max_phrases: int = 0, train: dict | None = None, **sections) -> dict:
+    "The one checkpoint config schema: what `load_model` and `load_pipeline` rebuild a model from (`sections`: a family's own entries)"
     check(model in FAMILIES, f"unknown model family {model!r}: expected one of {', '.join(FAMILIES)}")
-    return dict(model=model, unet=dict(unet), disc=disc, diffusion=dict(diffusion), data=data, latent=latent,
-                embedder=embedder, tanh=default(tanh, latent is None), prompts=list(prompts),
-                max_phrases=max_phrases, train=default(train, {}))
+    nets = {k: (dict(v) if isinstance(v, dict) else v) for k, v in dict(unet=unet, **sections).items() if v is not None}
+    check(isinstance(nets.get(NET_KEYS[model]), dict), f"a {model} config needs its network's arguments as '{NET_KEYS[model]}'")
+    check(isinstance(diffusion, dict), "a checkpoint config needs the diffusion's arguments as 'diffusion'")
+    return dict(model=model, **nets, disc=disc, diffusion=dict(diffusion), data=data, latent=latent, embedder=embedder,
+                tanh=default(tanh, latent is None), prompts=list(prompts), max_phrases=max_phrases, train=default(train, {}))
 
 # %% ../nbs/04_training.ipynb #2b23b895
 def upgrade_config(cfg: dict) -> dict:
@@ -246,7 +252,7 @@ def load_model(ckpt, device=None, use_ema: bool = True) -> tuple:
     cfg = upgrade_config(load_config(ck))
     check(cfg.get('model') in FAMILIES, f"'{f}' has model={cfg.get('model')!r}: not a cclddg checkpoint "
           f"(known families: {', '.join(FAMILIES)})")
-    for k in ('unet', 'diffusion'): check(k in cfg, f"checkpoint config '{f}' has no '{k}' entry")
+    for k in (NET_KEYS[cfg['model']], 'diffusion'): check(k in cfg, f"checkpoint config '{f}' has no '{k}' entry")
     try: net, diff = FAMILIES[cfg['model']](cfg)
     except TypeError as e: raise CclddgError(f"checkpoint config '{f}' does not describe a model: {e}") from None
     load_weights(net, ck / ('ema.safetensors' if use_ema else 'model.safetensors'))

@@ -15,7 +15,7 @@ import re, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = ('bench/results/', 'nbs/images/', 'cclddg/_modidx.py')
+SKIP = ('bench/results/', 'nbs/images/', 'cclddg/_modidx.py', 'tools/renumber.py')
 
 def parse(pairs):
     "`OLD=NEW` stems -> {old_stem: new_stem}, checked against `nbs/`"
