@@ -22,7 +22,7 @@ from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
                              load_weights, load_state, process_state, barrier, end_processes, fail_fast, LR_SCHEDULES,
-                             checkpoint_config)
+                             checkpoint_config, FAMILIES, NET_KEYS, net_config)
 from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
 
 
@@ -509,7 +509,7 @@ def pipeline(tr, cfg: dict, ae, emb):
 def grid_columns(cfg: dict) -> list:
     "What the grid's columns are conditioned on: prompts (text models) or class ids"
     if cfg['embedder']: return cfg['prompts'] or []
-    return list(range(min(10, cfg['unet'].get('n_classes', 0)) or 8))   # unconditional: 8 samples per row
+    return list(range(min(10, net_config(cfg).get('n_classes', 0)) or 8))   # unconditional: 8 samples per row
 
 
 def write_grid(tr, cfg: dict, a, ae, emb, path: Path, wandb_cb=None) -> dict:
@@ -519,7 +519,7 @@ def write_grid(tr, cfg: dict, a, ae, emb, path: Path, wandb_cb=None) -> dict:
     steps = a.sample_steps if cfg['model'] == 'ddpm' else None
     if cfg['embedder'] and cols: x = pipe.prompt_grid(cols, scales, seed=a.seed)
     else:
-        c = torch.tensor(cols) if cfg['unet'].get('n_classes') else None
+        c = torch.tensor(cols) if net_config(cfg).get('n_classes') else None
         x = torch.cat([pipe.generate(c, cfg=s, steps=steps, seed=a.seed, n=len(cols)) for s in scales])
     save_grid(x * 2 - 1, path, nrow=len(cols))
     atomic_write_text(path.with_suffix('.json'), json.dumps({'columns': cols, 'rows_cfg': scales}, indent=1))
@@ -579,7 +579,8 @@ def sample_quality(tr, cfg: dict, a, ae, emb) -> dict:
 def check_checkpoint(ckpt, cfg: dict) -> int:
     "Load every weight file and the state of checkpoint `ckpt` into fresh networks built from `cfg`: clear errors, early; returns its step"
     d = find_checkpoint(ckpt)
-    nets = {'model': lambda: UNet(**cfg['unet']), 'ema': lambda: UNet(**cfg['unet'])}
+    build = lambda: FAMILIES[cfg['model']](cfg)[0]      # the family's network, as `load_model` builds it
+    nets = {'model': build, 'ema': build}
     if cfg['model'] == 'ddgan': nets['disc'] = lambda: Discriminator(**cfg['disc'])
     try:
         for name, build in nets.items(): load_weights(build(), d / f'{name}.safetensors')
@@ -592,7 +593,7 @@ def check_checkpoint(ckpt, cfg: dict) -> int:
 def resume_args(a) -> tuple:
     "(flags, checkpoint config) of a resumed run: its own training flags, except those a resume may change"
     cfg, f = load_config(a.resume), find_checkpoint(a.resume) / 'config.json'
-    check(cfg.get('model') in MODELS and all(isinstance(cfg.get(k), dict) for k in ('unet', 'train', 'data')),
+    check(cfg.get('model') in MODELS and all(isinstance(cfg.get(k), dict) for k in (NET_KEYS[cfg['model']], 'train', 'data')),
           f"'{f}' is not a train_cclddg.py checkpoint config")
     check(a.model in (None, cfg['model']), f"--resume checkpoint holds a '{cfg['model']}' model, not '{a.model}'")
     step = check_checkpoint(a.resume, cfg)
@@ -682,9 +683,9 @@ def make_trainer(a, cfg: dict, data, batch_fn, cbs, state):
     "The trainer of the config's model family, with the flags' settings"
     common = dict(batch_size=a.batch_size, grad_accum=a.grad_accum, ema_decay=a.ema_decay, p_uncond=a.pct_zeros,
                   device=a.device, seed=a.seed, num_workers=a.num_workers, cbs=cbs, mixed_precision=not a.no_mixed_precision,
-                  batch_fn=batch_fn, dist=state, cond_fn=label_cond if cfg['unet'].get('n_classes') else (lambda b: None))
-    model, diff = UNet(**cfg['unet']), GaussianDiffusion(**cfg['diffusion'])
-    if cfg['model'] == 'ddpm':
+                  batch_fn=batch_fn, dist=state, cond_fn=label_cond if net_config(cfg).get('n_classes') else (lambda b: None))
+    model, diff = FAMILIES[cfg['model']](cfg)      # the network and diffusion of the config's family, as `load_model` builds them
+    if cfg['model'] != 'ddgan':                    # a DDPM (or another family whose diffusion has `loss`): the one Trainer
         return Trainer(model, diff, data, lr=a.lr_gen, weight_decay=a.weight_decay, lr_schedule=a.lr_schedule,
                        warmup_steps=a.warmup_steps, **common)
     return DDGANTrainer(model, Discriminator(**cfg['disc']), diff, data, lr_g=a.lr_gen, lr_d=a.lr_disc, r1_gamma=a.r1_gamma,

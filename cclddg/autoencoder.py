@@ -18,10 +18,10 @@ from .core import *
 from .training import BaseTrainer, BatchStream, ProgressCB
 
 # %% auto #0
-__all__ = ['AE_LOGS', 'DiagonalGaussian', 'LatentAE', 'norm', 'AEResBlock', 'AEDownsample', 'AEUpsample', 'Encoder', 'Decoder',
-           'KLAutoencoder', 'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips', 'psnr',
-           'AETrainer', 'train_autoencoder', 'compute_scale_factor', 'data_scale_factor', 'load_autoencoder',
-           'DiffusersVAE', 'load_pretrained_vae']
+__all__ = ['AE_LOGS', 'AE_LOADERS', 'DiagonalGaussian', 'LatentAE', 'norm', 'AEResBlock', 'AEDownsample', 'AEUpsample', 'Encoder',
+           'Decoder', 'KLAutoencoder', 'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips',
+           'psnr', 'AETrainer', 'train_autoencoder', 'compute_scale_factor', 'data_scale_factor',
+           'register_autoencoder', 'load_autoencoder', 'DiffusersVAE', 'load_pretrained_vae']
 
 # %% ../nbs/06_latents.ipynb #e3af4d18
 class DiagonalGaussian:
@@ -302,10 +302,18 @@ def _read_config(path: Path) -> dict:
     check(isinstance(cfg, dict), f"'{path / 'config.json'}' does not hold a JSON object")
     return cfg
 
+AE_LOADERS = {}   # config "kind" (or diffusers "_class_name") -> load(path, device=None) of another autoencoder kind
+
+def register_autoencoder(kind: str, load):
+    "Let `load_autoencoder` (and so the `latent` entry of a checkpoint config) load directories whose config has this kind"
+    AE_LOADERS[kind] = load
+
 def load_autoencoder(path: str | Path, device=None) -> LatentAE:
     "Load an autoencoder saved with `.save(dir)` (or a diffusers AutoencoderKL directory), in eval mode"
     path = Path(path).expanduser(); cfg = _read_config(path)
     if cfg.get('_class_name') == 'AutoencoderKL': return load_pretrained_vae(path, device=device)
+    kind = cfg.get('kind', cfg.get('_class_name'))
+    if kind in AE_LOADERS: return AE_LOADERS[kind](path, device=device)     # another kind, e.g. a VQ tokenizer (notebook 10)
     check(cfg.pop('kind', None) == 'kl', f"'{path / 'config.json'}' is not a cclddg autoencoder config (no \"kind\": \"kl\")")
     try: ae = KLAutoencoder(**cfg)
     except TypeError as e: raise CclddgError(f"'{path / 'config.json'}' does not match KLAutoencoder: {e}") from None

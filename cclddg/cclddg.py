@@ -29,11 +29,11 @@ from .data import Shapes, render_shapes, max_jitter, obj_index, caption_for, att
 from .evaluation import evaluate_shapes_samples, frechet_distance, as_images, batched, model_device, get_shapes_attr_classifier
 
 # %% auto #0
-__all__ = ['PHRASE_SEP', 'resolve_embedder_spec', 'load_cclddg', 'split_phrases', 'text_condition', 'EncodedDataset',
+__all__ = ['PHRASE_SEP', 'SAMPLERS', 'resolve_embedder_spec', 'load_cclddg', 'split_phrases', 'text_condition', 'EncodedDataset',
            'encode_batch', 'encode_dataset', 'choose_cond', 'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z',
-           'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'pairwise_spread', 'real_renders', 'diversity_ratio',
-           'shapes_features', 'shapes_fd', 'canonical_prompts', 'sample_prompts', 'shapes_prompt_fidelity',
-           'shapes_sample_quality']
+           'register_sampler', 'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'pairwise_spread', 'real_renders',
+           'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts', 'sample_prompts',
+           'shapes_prompt_fidelity', 'shapes_sample_quality']
 
 # %% ../nbs/09_cclddg.ipynb #3bdb099e
 PHRASE_SEP = r'\s+and\s+|\s*;\s*'   # where a caption is split into object phrases: " and " and ";"
@@ -143,6 +143,13 @@ def ddgan_sample_z(G, diff: GaussianDiffusion, shape, c=None, cfg: float = 1., g
     "`ddgan_sample` (notebook 08) with a CPU generator by default, so a seed gives the same samples on every device"
     return ddgan_sample(G, diff, shape, c, cfg, default(gen, torch.Generator()), tanh, device=device, z=z)
 
+# %% ../nbs/09_cclddg.ipynb #a2de7c62
+SAMPLERS = {}   # model family -> sample(pipe, shape, c, cfg, steps, generator, progress, **options) -> samples before decoding
+
+def register_sampler(kind: str, sample):
+    "Let the pipeline sample a family other than the Gaussian ones (DDPM, DDGAN), e.g. VQ-Diffusion (notebook 11)"
+    SAMPLERS[kind] = sample
+
 # %% ../nbs/09_cclddg.ipynb #90951082
 @dataclass
 class CclddgPipeline:
@@ -156,7 +163,8 @@ class CclddgPipeline:
 
     def __post_init__(self):
         self.device = get_device(self.device)
-        check(self.config.get('model') in ('ddpm', 'ddgan'), f"config['model'] must be 'ddpm' or 'ddgan', got {self.config.get('model')!r}")
+        check(self.config.get('model') in ('ddpm', 'ddgan', *SAMPLERS),
+              f"config['model'] must be 'ddpm' or 'ddgan' (or a family with a registered sampler), got {self.config.get('model')!r}")
         for k in ('model', 'diffusion', 'ae', 'embedder'):
             if exists(m := getattr(self, k)): setattr(self, k, m.to(self.device).eval())
         if exists(self.embedder) and self.model.cond_dim:
@@ -199,13 +207,17 @@ def _n_samples(c, n):
 @patch
 @torch.no_grad()
 def generate(self: CclddgPipeline, c=None, cfg: float = 1., steps: int | None = None, seed: int = 0, z=None,
-              progress: bool = False, n: int | None = None, sampler: str = 'ddim', eta: float = 0.) -> torch.Tensor:
-    "Images [B, C, H, W] in [0, 1] on the CPU for conditions `c` (embeddings [B, D], class ids [B], or None with `n`)"
+              progress: bool = False, n: int | None = None, sampler: str = 'ddim', eta: float = 0., **options) -> torch.Tensor:
+    "Images [B, C, H, W] in [0, 1] on the CPU for conditions `c` (embeddings [B, D], class ids [B], or None with `n`); `options` go to a family's own sampler"
     B = _n_samples(c, n)
     check(c is None or self.model.conditional, "this model is unconditional: call generate(None, n=...)")
+    check(not options or self.kind in SAMPLERS, f"unknown option {next(iter(options), '')!r} for a {self.kind} model")
     if exists(c): c = c.to(self.device)
     gen, shape = torch.Generator().manual_seed(seed), (B, *self.shape)
-    if self.kind == 'ddgan':
+    if self.kind in SAMPLERS:
+        check(z is None and sampler == 'ddim' and eta == 0, f"z, sampler and eta apply to the Gaussian families, not to {self.kind}")
+        x = SAMPLERS[self.kind](self, shape, c, cfg=cfg, steps=steps, generator=gen, progress=progress, **options)
+    elif self.kind == 'ddgan':
         check(steps in (None, self.diffusion.T), f"a DDGAN samples with its own {self.diffusion.T} steps, got steps={steps}")
         check(sampler == 'ddim' and eta == 0, "sampler/eta apply to DDPMs; a DDGAN samples with its own few steps")
         x = ddgan_sample(self.model, self.diffusion, shape, c, cfg, gen, self.tanh, device=self.device, z=z)

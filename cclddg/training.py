@@ -7,7 +7,7 @@ Docs: https://cclddg.github.io/cclddg/training.html.md"""
 
 # %% ../nbs/04_training.ipynb #cc0d400c
 from __future__ import annotations
-import copy, functools, json, math, os, shutil, sys, time, traceback, warnings
+import copy, functools, importlib, json, math, os, shutil, sys, time, traceback, warnings
 from pathlib import Path
 import torch, torch.nn as nn
 from torch.utils.data import DataLoader, IterableDataset
@@ -245,11 +245,19 @@ def upgrade_config(cfg: dict) -> dict:
     return {**rest, 'model': 'ddgan', 'unet': cfg.get('G'), 'disc': cfg.get('D'), 'diffusion': cfg.get('diffusion'),
             'tanh': cfg.get('tanh', True), 'train': rest}
 
+# %% ../nbs/04_training.ipynb #48adafce
+def _import_family(name):
+    "Import `cclddg.<name>` if family `name` is not registered yet: a family's module registers it when imported"
+    if name in FAMILIES or not (isinstance(name, str) and name.isidentifier()): return
+    try: importlib.import_module(f'cclddg.{name}')
+    except ImportError: pass
+
 # %% ../nbs/04_training.ipynb #e3272ac7
 def load_model(ckpt, device=None, use_ema: bool = True) -> tuple:
     "(network, diffusion, config) rebuilt from any family's checkpoint (or a run's latest one), EMA weights by default"
     ck = find_checkpoint(ckpt); f = ck / 'config.json'
     cfg = upgrade_config(load_config(ck))
+    _import_family(cfg.get('model'))
     check(cfg.get('model') in FAMILIES, f"'{f}' has model={cfg.get('model')!r}: not a cclddg checkpoint "
           f"(known families: {', '.join(FAMILIES)})")
     for k in (NET_KEYS[cfg['model']], 'diffusion'): check(k in cfg, f"checkpoint config '{f}' has no '{k}' entry")
