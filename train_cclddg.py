@@ -22,7 +22,7 @@ from cclddg.diffusion import GaussianDiffusion
 from cclddg.unet import UNet
 from cclddg.training import (Trainer, ProgressCB, HistoryCB, EveryCB, WandbCB, find_checkpoint, load_config, label_cond,
                              load_weights, load_state, process_state, barrier, end_processes, fail_fast, LR_SCHEDULES,
-                             checkpoint_config, FAMILIES, NET_KEYS, net_config)
+                             checkpoint_config, FAMILIES, NET_KEYS, net_config, _import_family)
 from cclddg.ddgan import Discriminator, DDGANTrainer, RECON_WEIGHTINGS
 
 
@@ -126,6 +126,21 @@ def _conditioning_flags(p: ArgumentParser):
       'the latents of up to 1024 training images, as for --latent train), config (the VAE\'s own scaling_factor) or a number (default: data)')
 
 
+def _discrete_flags(p: ArgumentParser):
+    "The 'discrete diffusion (--model vqdiffusion)' flags"
+    v = p.add_argument_group('discrete diffusion (--model vqdiffusion)').add_argument
+    v('--tokenizer', default='train', help='the VQ tokenizer: train (here), DIR (a saved one) or pretrained:OWNER/REPO[/SUBFOLDER] (a diffusers VQModel) (default: train)')
+    v('--tokenizer_steps', type=int, default=1500, help='training steps of a --tokenizer train (default: 1500)')
+    v('--n_codes', type=int, default=None, help='codebook size K of a --tokenizer train (default: 64 digits, 128 otherwise)')
+    v('--tokenizer_downsample', type=int, default=4, help='token grid = image size / this, for --tokenizer train (default: 4)')
+    v('--vq_schedule', default='mask_replace', help='transition schedule: mask_replace (the paper: 90%% mask, 10%% replace) or mask_only (the released code) (default: mask_replace)')
+    v('--width', type=int, default=128, help='width of the denoising transformer (default: 128)')
+    v('--depth', type=int, default=4, help='transformer blocks (default: 4)')
+    v('--heads', type=int, default=4, help='attention heads (default: 4)')
+    v('--truncation', type=float, default=1., help='keep the most probable x0 tokens up to this cumulative probability, in (0, 1] (1: off) (default: 1)')
+    v('--fast', type=int, default=1, help='sample every k-th step, jumping k steps at once (default: 1)')
+
+
 def _samples_flags(p: ArgumentParser):
     "The 'samples, evaluation and logging' flags"
     s = p.add_argument_group('samples, evaluation and logging').add_argument
@@ -146,11 +161,11 @@ def _samples_flags(p: ArgumentParser):
 def get_parser() -> ArgumentParser:
     "The script's flags, in the groups `--help` shows"
     p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for add in (_run_flags, _optimisation_flags, _networks_flags, _diffusion_flags, _conditioning_flags, _samples_flags): add(p)
+    for add in (_run_flags, _optimisation_flags, _networks_flags, _diffusion_flags, _conditioning_flags, _discrete_flags, _samples_flags): add(p)
     return p
 
 
-MODELS = ('ddpm', 'ddgan')
+MODELS = ('ddpm', 'ddgan', 'vqdiffusion')
 BETAS = {'vp': (0.1, 20.), 'linear': (1e-4, 0.02)}   # the schedules' default (beta_min, beta_max), see cclddg.diffusion
 
 def read_prompts_file(path) -> list:
@@ -177,9 +192,18 @@ def resolve_defaults(a):
     if lat: a.ch_mults, a.is_attn = default(a.ch_mults, (1, 2)), default(a.is_attn, (False, False))   # pixels: resolution_defaults
     a.ch_mults_disc = default(a.ch_mults_disc, (1, 2) if lat else (1, 2, 2))
     a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
-    a.n_steps = default(a.n_steps, 4 if ddgan else 1000)
+    a.n_steps = default(a.n_steps, 4 if ddgan else 100 if a.model == 'vqdiffusion' else 1000)
     a.schedule = default(a.schedule, 'vp' if ddgan else 'cosine')
     a.cfg = default(a.cfg, (1.5 if lat else 1.) if ddgan else 2.)   # latent ddgan: the best of 1, 1.5, 2 on shapes' validation split
+    if a.model == 'vqdiffusion': vq_defaults(a)
+    return a
+
+
+def vq_defaults(a):
+    "VQ-Diffusion's defaults (in place; T = 100 steps as in the paper is set with the others): K by data set"
+    import cclddg.vqdiffusion   # registers the family (and the VQ tokenizer)
+    a.n_codes = default(a.n_codes, 64 if a.dataset == 'digits' else 128)
+    a.ch_mults, a.is_attn = default(a.ch_mults, (1,)), default(a.is_attn, (False,))   # unused: no UNet
     return a
 
 
@@ -280,9 +304,28 @@ def _check_conditioning(a):
           f"--latent '{a.latent}': expected none, train, pretrained:OWNER/REPO[/SUBFOLDER] or an existing autoencoder directory")
     check(a.latent_scale is None or a.latent.startswith('pretrained:'), "--latent_scale applies to --latent pretrained:... "
           "(--latent train computes the factor from the data; an autoencoder directory keeps its own)")
+    if a.model == 'vqdiffusion': _check_discrete(a)
     check(a.eval_split == 'test' or a.dataset == 'shapes', f"--eval_split {a.eval_split} needs --dataset shapes: "
           "the other data sets have no validation split (point folder:/wds: at the held-out data instead)")
     if a.prompts_file is not None: read_prompts_file(a.prompts_file)
+
+
+def _check_discrete(a):
+    "The flags of --model vqdiffusion"
+    check(a.latent == 'none', "--model vqdiffusion diffuses the tokens of its --tokenizer: leave --latent at none")
+    check(a.tokenizer == 'train' or a.tokenizer.startswith('pretrained:') or a.resume or Path(a.tokenizer).expanduser().is_dir(),
+          f"--tokenizer '{a.tokenizer}': expected train, pretrained:OWNER/REPO[/SUBFOLDER] or an existing tokenizer directory")
+    check(a.vq_schedule in ('mask_replace', 'mask_only'), f"unknown --vq_schedule '{a.vq_schedule}': expected mask_replace or mask_only")
+    check(0 < a.truncation <= 1, f"--truncation must be in (0, 1], got {a.truncation}")
+    check(1 <= a.fast <= a.n_steps, f"--fast must be a step in 1..{a.n_steps} (--n_steps), got {a.fast}")
+    for k in ('tokenizer_steps', 'n_codes', 'width', 'depth', 'heads'): check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
+    check(a.tokenizer_downsample in (1, 2, 4, 8, 16), f"--tokenizer_downsample must be 1, 2, 4, 8 or 16, got {a.tokenizer_downsample}")
+
+
+def transformer(a, grid: tuple, emb=None, n_classes: int = 0) -> dict:
+    "The `DenoisingTransformer` arguments of --model vqdiffusion for a token grid (h, w): class ids, or embeddings with an embedder"
+    cond = dict(cond_dim=emb.dim) if emb is not None else dict(n_classes=n_classes)
+    return dict(K=a.n_codes, h=grid[0], w=grid[1], dim=a.width, depth=a.depth, heads=a.heads, dropout=a.dropout, **cond)
 
 
 def check_args(a):
@@ -299,8 +342,11 @@ def check_networks(a):
         try:
             UNet(in_ch=3, ch=a.n_channels_unet, ch_mults=a.ch_mults, is_attn=a.is_attn, n_res=a.n_res, dropout=a.dropout, **z)
             if a.model == 'ddgan': Discriminator(in_ch=3, ch=a.n_channels_disc, ch_mults=a.ch_mults_disc, is_attn=a.is_attn_disc)
+            if a.model == 'vqdiffusion':
+                from cclddg.vqdiffusion import DenoisingTransformer
+                DenoisingTransformer(**transformer(a, (4, 4)))
         except CclddgError: raise
-        except (ValueError, RuntimeError) as e: raise CclddgError(f"the networks these flags describe cannot be built: {e}") from None
+        except (ValueError, RuntimeError, AssertionError) as e: raise CclddgError(f"the networks these flags describe cannot be built: {e}") from None
         if a.latent == 'train': trained_ae_downsample(a, 3)
 
 
@@ -316,6 +362,7 @@ def check_sizes(a, img_size: int, down: int | None):
     "The networks must fit what they see: `img_size` images, or latents `down` times smaller (None: not known yet)"
     if down is None: return
     check(img_size % down == 0, f"--img_size {img_size} is not divisible by the autoencoder's downsampling factor {down}")
+    if a.model == 'vqdiffusion': return         # a transformer takes any token grid
     res, what = img_size // down, (f'latents (--img_size {img_size} / {down})' if down > 1 else f'images (--img_size {img_size})')
     f = 2 ** (len(a.ch_mults) - 1)
     check(res % f == 0, f"{res}x{res} {what} do not fit the UNet: their size must be divisible by {f} = 2**(len(--ch_mults) - 1)")
@@ -340,6 +387,7 @@ def check_data(a, ds, world: int = 1):
     if a.embedder == 'tiny' and isinstance(ds, ImageFolder):
         check(any(ds.captions), f"--embedder tiny needs captions: '{ds.path}' has no .txt files beside its images and no class folders")
     down = 1 if a.latent == 'none' else trained_ae_downsample(a, ds.channels) if a.latent == 'train' else None
+    if a.model == 'vqdiffusion': down = a.tokenizer_downsample if a.tokenizer == 'train' else None
     check_sizes(a, ds.img_size, down)
 
 
@@ -395,6 +443,8 @@ def leftovers(a, ds, out: Path, is_main: bool = True) -> dict:
     "Which parts an earlier, interrupted run left in `out` are reusable; checked for all parts before any is made"
     have = {}
     if a.latent == 'train' or a.latent.startswith('pretrained:'): have['autoencoder'] = reusable(out / 'autoencoder', ae_flags(a, ds), 'autoencoder')
+    if a.model == 'vqdiffusion' and (a.tokenizer == 'train' or a.tokenizer.startswith('pretrained:')):
+        have['tokenizer'] = reusable(out / 'tokenizer', tok_flags(a, ds), 'tokenizer')
     if a.embedder == 'tiny': have['embedder'] = reusable(out / 'embedder', emb_flags(a), 'embedder')
     for what in (k for k, v in have.items() if v and is_main): print(f"reusing the {what} in '{out / what}' (made by an earlier run with the same flags)", file=sys.stderr)
     return have
@@ -462,6 +512,46 @@ def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict, have: bool 
     return load_autoencoder(path, device=a.device), 'autoencoder'
 
 
+def tok_flags(a, ds) -> dict:
+    "The flags that make the tokenizer of --tokenizer train or pretrained:..."
+    own = dict(tokenizer_steps=a.tokenizer_steps, n_codes=a.n_codes, tokenizer_downsample=a.tokenizer_downsample) if a.tokenizer == 'train' else {}
+    return dict(tokenizer=a.tokenizer, dataset=a.dataset, img_size=ds.img_size, n_train=a.n_train, seed=a.seed, **own)
+
+def pretrained_vq(spec: str):
+    "The VQModel of --tokenizer pretrained:OWNER/REPO[/SUBFOLDER] (the hub) or pretrained:DIR, on the CPU"
+    from cclddg.vq import load_pretrained_vq
+    name = spec[len('pretrained:'):]
+    if Path(name).expanduser().exists(): return load_pretrained_vq(Path(name).expanduser(), device='cpu')
+    parts = name.split('/')
+    check(len(parts) >= 2 and all(parts), f"--tokenizer '{spec}': expected pretrained:OWNER/REPO[/SUBFOLDER] or pretrained:DIR")
+    return load_pretrained_vq('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu')
+
+
+def make_tokenizer(a, ds, info: dict):
+    "Train a VQ tokenizer on the training data, or fetch a pretrained VQModel"
+    from cclddg.vq import train_tokenizer
+    if a.tokenizer != 'train': return pretrained_vq(a.tokenizer)
+    check(not isinstance(ds, IterableDataset), "--tokenizer train needs a map-style data set; train the tokenizer separately "
+          "(cclddg.vq.train_tokenizer) and pass its directory")
+    tok, info['tokenizer_seconds'] = timed(train_tokenizer, ds, steps=a.tokenizer_steps, n_codes=a.n_codes,
+                                          downsample=a.tokenizer_downsample, device=a.device, seed=a.seed)
+    return tok
+
+def prepare_tokenizer(a, ds, out: Path, is_main: bool, info: dict, have: bool = False):
+    "(tokenizer, its path for the config): made into `out` (rank 0), or a directory loaded; sets `a.n_codes` to its K"
+    from cclddg.vq import load_tokenizer
+    path, spec = (out / 'tokenizer', 'tokenizer') if a.tokenizer == 'train' or a.tokenizer.startswith('pretrained:') else \
+                 (Path(a.tokenizer).expanduser().resolve(), None)
+    if spec and is_main and not have:
+        make_tokenizer(a, ds, info).save(path)
+        made(path, tok_flags(a, ds))
+    barrier()
+    tok = load_tokenizer(path, device=a.device)
+    check_channels(tok, ds, a.tokenizer); check_sizes(a, ds.img_size, tok.downsample)
+    a.n_codes = tok.n_codes
+    return tok, spec or str(path)
+
+
 def caption_pairs(ds) -> dict:
     "A folder's images (RGB) and captions, to train a tiny embedder on"
     x = torch.stack([ds[i]['image'] for i in range(len(ds))])
@@ -488,6 +578,7 @@ def prepare_embedder(a, ds, out: Path, is_main: bool, info: dict, have: bool = F
 
 def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
     "The JSON config stored with every checkpoint: `checkpoint_config` (the schema `load_pipeline` reads) from the flags"
+    grid = tuple(data.tensors['image'].shape[-2:]) if a.model == 'vqdiffusion' else None     # the token grid (h, w)
     cond = dict(cond_dim=emb.dim, cond_scale=default(a.cond_scale, emb.dim ** 0.5)) if emb is not None else dict(n_classes=ds.n_classes)
     unet = dict(in_ch=data.channels, ch=a.n_channels_unet, ch_mults=list(a.ch_mults), is_attn=list(a.is_attn),
                 n_res=a.n_res, dropout=a.dropout, **cond)
@@ -497,6 +588,11 @@ def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
     diffusion = dict(T=a.n_steps, schedule=a.schedule, target='x0' if a.model == 'ddgan' else a.target, **kw)
     disc = dict(in_ch=data.channels, ch=a.n_channels_disc, ch_mults=list(a.ch_mults_disc), is_attn=list(a.is_attn_disc), **cond)
     data = dict(name=a.dataset, img_size=ds.img_size, channels=ds.channels, n_classes=ds.n_classes, class_names=list(ds.class_names))
+    if a.model == 'vqdiffusion':
+        return checkpoint_config('vqdiffusion', None, dict(K=a.n_codes, T=a.n_steps, schedule=a.vq_schedule), data, None, latent_spec,
+                                 emb_spec, prompts=prompts or (), max_phrases=a.max_phrases if emb is not None else 0,
+                                 train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()},
+                                 transformer=transformer(a, grid, emb, ds.n_classes))
     return checkpoint_config(a.model, unet, diffusion, data, disc if a.model == 'ddgan' else None, latent_spec, emb_spec,
                              prompts=prompts or (), max_phrases=a.max_phrases if emb is not None else 0,
                              train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()})
@@ -512,15 +608,21 @@ def grid_columns(cfg: dict) -> list:
     return list(range(min(10, net_config(cfg).get('n_classes', 0)) or 8))   # unconditional: 8 samples per row
 
 
+def sampler_options(a, cfg: dict) -> dict:
+    "A family's own sampler settings from the flags (VQ-Diffusion: truncation and fast steps), passed through `generate`"
+    if cfg['model'] != 'vqdiffusion': return {}
+    return dict(truncation=a.truncation, fast=a.fast if a.fast > 1 else None)
+
+
 def write_grid(tr, cfg: dict, a, ae, emb, path: Path, wandb_cb=None) -> dict:
     "Sample the prompts x guidance-scale grid into `path` (and a prompts table to W&B); returns what it logged"
     pipe, cols = pipeline(tr, cfg, ae, emb), grid_columns(cfg)
     scales = torch.linspace(a.cfg_min, a.cfg_max, a.n_examples).tolist()
-    steps = a.sample_steps if cfg['model'] == 'ddpm' else None
-    if cfg['embedder'] and cols: x = pipe.prompt_grid(cols, scales, seed=a.seed)
+    steps, opts = a.sample_steps if cfg['model'] == 'ddpm' else None, sampler_options(a, cfg)
+    if cfg['embedder'] and cols: x = pipe.prompt_grid(cols, scales, seed=a.seed, **opts)
     else:
         c = torch.tensor(cols) if net_config(cfg).get('n_classes') else None
-        x = torch.cat([pipe.generate(c, cfg=s, steps=steps, seed=a.seed, n=len(cols)) for s in scales])
+        x = torch.cat([pipe.generate(c, cfg=s, steps=steps, seed=a.seed, n=len(cols), **opts) for s in scales])
     save_grid(x * 2 - 1, path, nrow=len(cols))
     atomic_write_text(path.with_suffix('.json'), json.dumps({'columns': cols, 'rows_cfg': scales}, indent=1))
     tr.log({'samples': str(path)})
@@ -550,7 +652,7 @@ def evaluate_digits(pipe, cfg: dict, a) -> dict:
     from cclddg.evaluation import evaluate_digits_samples
     steps = a.sample_steps if cfg['model'] == 'ddpm' else None
     y, t0 = torch.arange(10).repeat_interleave(max(1, a.eval_samples // 10)), time.time()
-    x = torch.cat([pipe.generate(y[i:i + 250], cfg=a.cfg, steps=steps, seed=a.seed + 1 + i) for i in range(0, len(y), 250)])
+    x = torch.cat([pipe.generate(y[i:i + 250], cfg=a.cfg, steps=steps, seed=a.seed + 1 + i, **sampler_options(a, cfg)) for i in range(0, len(y), 250)])
     dt = time.time() - t0
     return {**{k: float(v) for k, v in evaluate_digits_samples(x * 2 - 1, y).items()}, 'eval_samples': len(x), 'sample_seconds_per_image': dt / len(x)}
 
@@ -558,11 +660,12 @@ def evaluate(tr, cfg: dict, a, ae, emb, train_ds=None) -> dict:
     "Final metrics: digits - conditional accuracy and feature Frechet distance; shapes text models - prompt fidelity, also seen/unseen"
     if a.eval_samples == 0: return {}
     pipe, name = pipeline(tr, cfg, ae, emb), cfg['data']['name']
-    sampler = f'ddim{a.sample_steps}' if cfg['model'] == 'ddpm' else f"ddgan{cfg['diffusion']['T']}"
+    sampler = f'ddim{a.sample_steps}' if cfg['model'] == 'ddpm' else f"{cfg['model']}{cfg['diffusion']['T']}" + \
+              (f"_fast{a.fast}_r{a.truncation:g}" if cfg['model'] == 'vqdiffusion' else '')
     if name == 'digits' and not cfg['embedder']: m = evaluate_digits(pipe, cfg, a)
     elif name == 'shapes' and cfg['embedder']:    # canonical captions of the evaluation split, about half unseen compositions
         from cclddg.cclddg import shapes_prompt_fidelity
-        m = shapes_prompt_fidelity(pipe, a.eval_split, a.eval_samples, a.cfg, a.seed, train_ds)
+        m = shapes_prompt_fidelity(pipe, a.eval_split, a.eval_samples, a.cfg, a.seed, train_ds, **sampler_options(a, cfg))
     else: return {}
     return {**m, 'eval_split': a.eval_split, 'eval_sampler': sampler, 'eval_cfg': a.cfg}
 
@@ -593,6 +696,7 @@ def check_checkpoint(ckpt, cfg: dict) -> int:
 def resume_args(a) -> tuple:
     "(flags, checkpoint config) of a resumed run: its own training flags, except those a resume may change"
     cfg, f = load_config(a.resume), find_checkpoint(a.resume) / 'config.json'
+    _import_family(cfg.get('model'))     # a family's module registers it (cclddg.vqdiffusion)
     check(cfg.get('model') in MODELS and all(isinstance(cfg.get(k), dict) for k in (NET_KEYS[cfg['model']], 'train', 'data')),
           f"'{f}' is not a train_cclddg.py checkpoint config")
     check(a.model in (None, cfg['model']), f"--resume checkpoint holds a '{cfg['model']}' model, not '{a.model}'")
@@ -653,7 +757,8 @@ def prepare_conditioning(a, cfg, ds, out, is_main: bool, info: dict) -> tuple:
     else:
         have = leftovers(a, ds, out, is_main)   # every process checks, before anyone writes
         barrier()
-        ae, ae_spec = prepare_autoencoder(a, ds, out, is_main, info, have.get('autoencoder', False))
+        if a.model == 'vqdiffusion': ae, ae_spec = prepare_tokenizer(a, ds, out, is_main, info, have.get('tokenizer', False))
+        else: ae, ae_spec = prepare_autoencoder(a, ds, out, is_main, info, have.get('autoencoder', False))
         emb, emb_spec = prepare_embedder(a, ds, out, is_main, info, have.get('embedder', False))
     data, batch_fn = ds, None
     if ae is not None or emb is not None:

@@ -308,6 +308,7 @@ def register_autoencoder(kind: str, load):
     "Let `load_autoencoder` (and so the `latent` entry of a checkpoint config) load directories whose config has this kind"
     AE_LOADERS[kind] = load
 
+# %% ../nbs/06_latents.ipynb #1a9ad42d
 def load_autoencoder(path: str | Path, device=None) -> LatentAE:
     "Load an autoencoder saved with `.save(dir)` (or a diffusers AutoencoderKL directory), in eval mode"
     path = Path(path).expanduser(); cfg = _read_config(path)

@@ -167,6 +167,8 @@ class CclddgPipeline:
               f"config['model'] must be 'ddpm' or 'ddgan' (or a family with a registered sampler), got {self.config.get('model')!r}")
         for k in ('model', 'diffusion', 'ae', 'embedder'):
             if exists(m := getattr(self, k)): setattr(self, k, m.to(self.device).eval())
+        if exists(self.ae) and hasattr(self.ae, 'n_codes') and hasattr(self.model, 'K'):     # a tokenizer and a token model
+            check(self.ae.n_codes == self.model.K, f"the tokenizer has {self.ae.n_codes} codes but the model was trained on K={self.model.K}")
         if exists(self.embedder) and self.model.cond_dim:
             check(self.embedder.dim == self.model.cond_dim, f"the embedder gives {self.embedder.dim}-dim embeddings but the "
                   f"model expects cond_dim={self.model.cond_dim}")
@@ -253,31 +255,31 @@ def encode_prompts(self: CclddgPipeline, prompts) -> torch.Tensor:
 # %% ../nbs/09_cclddg.ipynb #75fe5d61
 @patch
 @torch.no_grad()
-def text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0) -> torch.Tensor:
+def text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0, **options) -> torch.Tensor:
     "`n_per_prompt` images per prompt, [len(prompts) * n_per_prompt, 3, H, W] in [0, 1], prompt-major order"
     _check_text_model(self); _check_prompts(prompts)
     check(isinstance(n_per_prompt, int) and n_per_prompt >= 1, f"n_per_prompt must be a positive integer, got {n_per_prompt!r}")
     c = self.encode_prompts(prompts)
-    return self.generate(c.repeat_interleave(n_per_prompt, 0), cfg=cfg, seed=seed)
+    return self.generate(c.repeat_interleave(n_per_prompt, 0), cfg=cfg, seed=seed, **options)
 
 # %% ../nbs/09_cclddg.ipynb #cd9cc7ea
 @patch
 @torch.no_grad()
-def variations(self: CclddgPipeline, images: torch.Tensor, n_per_image: int = 4, cfg: float = 1., seed: int = 0) -> torch.Tensor:
+def variations(self: CclddgPipeline, images: torch.Tensor, n_per_image: int = 4, cfg: float = 1., seed: int = 0, **options) -> torch.Tensor:
     "`n_per_image` new images conditioned on the embedding of each of `images` (in [-1, 1]), image-major order"
     _check_text_model(self)
     check(torch.is_tensor(images) and images.ndim == 4 and len(images) > 0, "images must be a non-empty batch [B, C, H, W] in [-1, 1]")
     check(isinstance(n_per_image, int) and n_per_image >= 1, f"n_per_image must be a positive integer, got {n_per_image!r}")
     c = self.embedder.encode_image(images).float()
-    return self.generate(c.repeat_interleave(n_per_image, 0), cfg=cfg, seed=seed)
+    return self.generate(c.repeat_interleave(n_per_image, 0), cfg=cfg, seed=seed, **options)
 
 # %% ../nbs/09_cclddg.ipynb #595d5699
 @patch
 @torch.no_grad()
-def prompt_grid(self: CclddgPipeline, prompts, scales, seed: int = 0) -> torch.Tensor:
+def prompt_grid(self: CclddgPipeline, prompts, scales, seed: int = 0, **options) -> torch.Tensor:
     "One row per guidance scale, one column per prompt, the same noise in every row: [len(scales) * len(prompts), 3, H, W]"
     check(len(scales) > 0, "give at least one guidance scale")
-    return torch.cat([self.text_to_image(prompts, 1, float(s), seed) for s in scales])
+    return torch.cat([self.text_to_image(prompts, 1, float(s), seed, **options) for s in scales])
 
 # %% ../nbs/09_cclddg.ipynb #c09efa73
 def _resolve(path: str, run_dir: Path) -> Path:
@@ -361,16 +363,16 @@ def canonical_prompts(split: str = 'test', n: int = 500, seed: int = 0, img_size
     scenes = [ds.scene(i)[0] for i in range(len(ds))]
     return ds, [caption_for(o) for o in scenes], torch.stack([attrs_for(o) for o in scenes])
 
-def sample_prompts(pipe: CclddgPipeline, prompts, cfg: float = 1., seed: int = 0, batch_size: int = 250) -> torch.Tensor:
+def sample_prompts(pipe: CclddgPipeline, prompts, cfg: float = 1., seed: int = 0, batch_size: int = 250, **options) -> torch.Tensor:
     "One image per prompt in [0, 1], in batches of `batch_size` (the batch from prompt i seeded `seed + 1 + i`)"
-    return torch.cat([pipe.text_to_image(prompts[i:i + batch_size], cfg=cfg, seed=seed + 1 + i) for i in range(0, len(prompts), batch_size)])
+    return torch.cat([pipe.text_to_image(prompts[i:i + batch_size], cfg=cfg, seed=seed + 1 + i, **options) for i in range(0, len(prompts), batch_size)])
 
 # %% ../nbs/09_cclddg.ipynb #14ed2dbc
 def shapes_prompt_fidelity(pipe: CclddgPipeline, split: str = 'test', n: int = 500, cfg: float = 1., seed: int = 0,
-                           train_ds=None, clf: nn.Module | None = None) -> dict:
+                           train_ds=None, clf: nn.Module | None = None, **options) -> dict:
     "Prompt fidelity of `pipe` on n canonical captions of `split` (all, by object count, seen/unseen), seconds per image, and how many captions `train_ds` holds"
     ds, caps, attrs = canonical_prompts(split, n, seed, pipe.config['data']['img_size'])
-    t0 = time.time(); x = sample_prompts(pipe, caps, cfg, seed)
+    t0 = time.time(); x = sample_prompts(pipe, caps, cfg, seed, **options)   # options: a family's sampler settings
     r = evaluate_shapes_samples(x * 2 - 1, attrs, clf, by_objects=True, unseen=unseen_mask(attrs, split))
     if isinstance(train_ds, Shapes): r['eval_captions_in_train'] = caption_overlap(train_ds, ds)['overlap']   # memorisable prompts
     return {**r, 'eval_samples': len(x), 'sample_seconds_per_image': (time.time() - t0) / len(x)}

@@ -36,13 +36,13 @@ def _check_labels(pipe: CclddgPipeline, labels) -> torch.Tensor:
 @patch
 @torch.no_grad()
 def sample(self: CclddgPipeline, labels, n_per_label: int = 1, steps: int | None = 50, cfg: float = 2., sampler: str = 'ddim',
-           eta: float = 0., seed: int = 0, progress: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+           eta: float = 0., seed: int = 0, progress: bool = True, **options) -> tuple[torch.Tensor, torch.Tensor]:
     "Generate `n_per_label` images per label (through `generate`); returns (images in [0, 1] on the CPU, labels)"
     check(n_per_label > 0, f"n_per_label must be positive, got {n_per_label}")
     labels = _check_labels(self, labels).repeat_interleave(n_per_label)
     check(steps is None or steps > 0, f"steps must be positive, got {steps}")
     if self.kind == 'ddgan': steps = None          # a DDGAN samples with its own few steps
-    return self.generate(labels, cfg, steps, seed, progress=progress, sampler=sampler, eta=eta), labels
+    return self.generate(labels, cfg, steps, seed, progress=progress, sampler=sampler, eta=eta, **options), labels
 
 sample = CclddgPipeline.sample   # also a function: sample(pipe, labels, ...)
 
@@ -61,6 +61,8 @@ def sample_parser() -> ArgumentParser:
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1, mps (default: the best available)')
     p.add_argument('--raw', action='store_true', help='use the raw weights instead of the EMA weights')
+    p.add_argument('--truncation', type=float, default=None, help='VQ-Diffusion: keep the most probable x0 tokens up to this cumulative probability, in (0, 1] (default: 1)')
+    p.add_argument('--fast', type=int, default=None, help='VQ-Diffusion: sample every k-th step (default: 1)')
     return p
 
 # %% ../nbs/12_sample.ipynb #cd3ace0b
@@ -88,12 +90,13 @@ def _save_npz(out: Path, **arrays):
 # %% ../nbs/12_sample.ipynb #9e999838
 def _draw(pipe: CclddgPipeline, a, scale: float) -> dict:
     "The arrays `main` saves: images and the prompts or labels they were drawn for"
+    opts = {k: v for k, v in dict(truncation=a.truncation, fast=a.fast).items() if v is not None}
     if a.prompts is not None:
-        images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=scale, seed=a.seed)
+        images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=scale, seed=a.seed, **opts)
         return dict(images=images.numpy().astype(np.float32), prompts=np.array([p for p in a.prompts for _ in range(a.n_per_label)]))
     check(pipe.n_classes > 0 or not pipe.model.conditional, f"'{a.ckpt}' holds a text (embedding) model: give --prompts, not --labels")
-    steps = default(a.steps, min(50, pipe.diffusion.T)) if pipe.kind == 'ddpm' else None
-    images, labels = pipe.sample(a.labels, a.n_per_label, steps, scale, a.sampler, a.eta, a.seed)
+    steps = default(a.steps, min(50, pipe.diffusion.T)) if pipe.kind == 'ddpm' else a.steps
+    images, labels = pipe.sample(a.labels, a.n_per_label, steps, scale, a.sampler, a.eta, a.seed, **opts)
     return dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
 
 # %% ../nbs/12_sample.ipynb #b65e244d
@@ -109,6 +112,8 @@ def main(argv=None):
     cfg = load_config(a.ckpt)
     check(cfg.get('model') != 'ddgan' or (a.sampler == 'ddim' and a.eta == 0 and a.steps is None),
           "--steps/--sampler/--eta apply to DDPMs; a DDGAN samples with its own few steps")
+    check(cfg.get('model') == 'vqdiffusion' or (a.truncation is None and a.fast is None), "--truncation/--fast apply to VQ-Diffusion models")
+    check(cfg.get('model') != 'vqdiffusion' or (a.sampler == 'ddim' and a.eta == 0), "--sampler/--eta apply to the Gaussian DDPMs")
     check(a.prompts is None or not net_config(cfg).get('n_classes'), f"'{a.ckpt}' holds a class-conditional model: give --labels, not --prompts")
     pipe, scale = load_pipeline(a.ckpt, a.device, use_ema=not a.raw), default(a.cfg, eval_guidance(cfg))
     arrays = _draw(pipe, a, scale)
