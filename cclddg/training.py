@@ -640,6 +640,7 @@ def train_step(self: Trainer, batches) -> float:
 # %% ../nbs/04_training.ipynb #5ea4a295
 @patch
 def describe(self: Trainer) -> dict:
-    "A DDPM's checkpoint config: its UNet's and diffusion's constructor arguments (empty for other networks)"
+    "A DDPM's checkpoint config: its UNet's and diffusion's constructor arguments (empty for other networks and diffusions)"
     m, d = self.model, self.diffusion
-    return checkpoint_config('ddpm', m.config, d.config) if hasattr(m, 'config') and hasattr(d, 'config') else {}
+    gaussian = isinstance(m, UNet) and isinstance(d, GaussianDiffusion)   # another family's caller gives the whole config
+    return checkpoint_config('ddpm', m.config, d.config) if gaussian else {}

@@ -399,3 +399,14 @@ def load_pretrained_vq(path_or_repo: str | Path, subfolder: str | None = None, d
         raise CclddgError(f"could not download the VQ model '{path_or_repo}' from the Hugging Face hub "
                           "(offline, or no such repository); pass a local diffusers directory instead") from None
     return DiffusersVQ(vq).to(get_device(device))
+
+# %% ../nbs/10_vq.ipynb #34351288
+from .autoencoder import register_autoencoder
+
+@patch
+def latent_shape(self: Tokenizer, img_shape) -> tuple:
+    "The pipeline's name for `token_shape`: a sample before decoding is a token grid `(h, w)`"
+    return self.token_shape(img_shape)
+
+register_autoencoder('vq', load_tokenizer)             # ours (config kind 'vq')
+register_autoencoder('VQModel', load_pretrained_vq)    # a diffusers VQModel directory
