@@ -20,7 +20,7 @@ from .training import BaseTrainer, BatchStream, ProgressCB
 # %% auto #0
 __all__ = ['AE_LOGS', 'AE_LOADERS', 'DiagonalGaussian', 'LatentAE', 'norm', 'AEResBlock', 'AEDownsample', 'AEUpsample', 'Encoder',
            'Decoder', 'KLAutoencoder', 'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips',
-           'psnr', 'AETrainer', 'train_autoencoder', 'compute_scale_factor', 'data_scale_factor',
+           'psnr', 'AETrainer', 'train_autoencoder', 'compute_scale_factor', 'data_scale_factor', 'save_with_config',
            'register_autoencoder', 'load_autoencoder', 'DiffusersVAE', 'load_pretrained_vae']
 
 # %% ../nbs/06_latents.ipynb #e3af4d18
@@ -284,14 +284,18 @@ def data_scale_factor(ae: LatentAE, ds, n: int = 1024, batch_size: int = 64, see
     return compute_scale_factor(ae, _scale_images(ds, stream, n), batch_size)
 
 # %% ../nbs/06_latents.ipynb #51e2182c
-@patch
-def save(ae: KLAutoencoder, path: str | Path) -> Path:
-    "Write `model.safetensors` + `config.json` to directory `path`, each atomically"
+def save_with_config(model: nn.Module, path: str | Path, kind: str) -> Path:
+    "Write `model.safetensors` + `config.json` (`{'kind': kind, **model.config}`) to directory `path`, each atomically"
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     with atomic_path(path / 'model.safetensors') as tmp:
-        save_file({k: v.detach().contiguous().cpu() for k, v in ae.state_dict().items()}, str(tmp))
-    atomic_write_text(path / 'config.json', json.dumps({'kind': 'kl', **ae.config}, indent=2))
+        save_file({k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}, str(tmp))
+    atomic_write_text(path / 'config.json', json.dumps({'kind': kind, **model.config}, indent=2))
     return path
+
+@patch
+def save(ae: KLAutoencoder, path: str | Path) -> Path:
+    "Write `model.safetensors` + `config.json` (kind 'kl') to directory `path`, each atomically"
+    return save_with_config(ae, path, 'kl')
 
 
 def _read_config(path: Path) -> dict:

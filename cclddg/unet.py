@@ -18,7 +18,7 @@ from .core import *
 # %% auto #0
 __all__ = ['timestep_embedding', 'TimeEmbedding', 'norm_groups', 'group_norm', 'zero_init', 'film', 'ada_gn', 'ResBlock',
            'attention_weights', 'attention', 'SelfAttention', 'CrossAttention', 'Downsample', 'Upsample', 'PixelNorm',
-           'MappingNet', 'DownLevel', 'UpLevel', 'UNet', 'unet_table', 'print_unet_table']
+           'MappingNet', 'DownLevel', 'UpLevel', 'UNet', 'condition_tokens', 'unet_table', 'print_unet_table']
 
 # %% ../nbs/03_unet.ipynb #6bef2995
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000) -> torch.Tensor:
@@ -265,18 +265,22 @@ def _as_t(self: UNet, t, B: int, device) -> torch.Tensor:
     return t
 
 # %% ../nbs/03_unet.ipynb #85574479
+def condition_tokens(embed: nn.Module, c: torch.Tensor, B: int, n_classes: int = 0, cond_dim: int = 0, scale: float = 1.) -> torch.Tensor:
+    "`embed` applied to class ids [B] or to `scale` x vectors [B, cond_dim] / sequences [B, L, cond_dim], as tokens [B, L, d]"
+    check(torch.is_tensor(c), f"c must be a tensor, got {type(c).__name__}")
+    if n_classes:
+        check(not c.is_floating_point() and c.shape == (B,), f"c must be class ids, a LongTensor [{B}], got {c.dtype} {list(c.shape)}")
+        check(bool((c >= 0).all() and (c < n_classes).all()), f"class label out of range [0, {n_classes}): {c.min().item()}..{c.max().item()}")
+        return embed(c)[:, None]
+    check(c.is_floating_point() and c.ndim in (2, 3) and c.shape[0] == B and c.shape[-1] == cond_dim,
+          f"c must be a float tensor [{B}, {cond_dim}] or [{B}, L, {cond_dim}], got {c.dtype} {list(c.shape)}")
+    tok = embed(c * scale)
+    return tok[:, None] if c.ndim == 2 else tok
+
 @patch
 def embed_cond(self: UNet, c: torch.Tensor, B: int) -> torch.Tensor:
     "Condition tokens [B, L, d_emb] of class ids [B], vectors [B, cond_dim] or token sequences [B, L, cond_dim]"
-    check(torch.is_tensor(c), f"c must be a tensor, got {type(c).__name__}")
-    if self.n_classes:
-        check(not c.is_floating_point() and c.shape == (B,), f"c must be class ids, a LongTensor [{B}], got {c.dtype} {list(c.shape)}")
-        check(bool((c >= 0).all() and (c < self.n_classes).all()), f"class label out of range [0, {self.n_classes}): {c.min().item()}..{c.max().item()}")
-        return self.cond_embed(c)[:, None]
-    check(c.is_floating_point() and c.ndim in (2, 3) and c.shape[0] == B and c.shape[-1] == self.cond_dim,
-          f"c must be a float tensor [{B}, {self.cond_dim}] or [{B}, L, {self.cond_dim}], got {c.dtype} {list(c.shape)}")
-    tok = self.cond_embed(c * self.cond_scale)
-    return tok[:, None] if c.ndim == 2 else tok
+    return condition_tokens(self.cond_embed, c, B, self.n_classes, self.cond_dim, self.cond_scale)
 
 # %% ../nbs/03_unet.ipynb #5504811d
 @patch

@@ -297,12 +297,9 @@ def evaluate_tokenizer(tok: Tokenizer, ds, judge: str | None = None, n: int | No
 # %% ../nbs/10_vq.ipynb #4de66ba5
 @patch
 def save(self: VQTokenizer, path: str | Path) -> Path:
-    "Write `model.safetensors` + `config.json` (`\"kind\": \"vq\"`) to directory `path`, each atomically"
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path / 'model.safetensors') as tmp:
-        save_file({k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}, str(tmp))
-    atomic_write_text(path / 'config.json', json.dumps({'kind': 'vq', **self.config}, indent=2))
-    return path
+    "Write `model.safetensors` + `config.json` (`\"kind\": \"vq\"`) to directory `path`, each atomically (notebook 06's `save_with_config`)"
+    from cclddg.autoencoder import save_with_config
+    return save_with_config(self, path, 'vq')
 
 # %% ../nbs/10_vq.ipynb #fea43a50
 def _read_config(path: Path) -> dict:

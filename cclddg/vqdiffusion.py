@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
 from .core import CclddgError, check, exists, default
 from .diffusion import guided_fn, ddim_timesteps
-from .unet import TimeEmbedding
+from .unet import TimeEmbedding, condition_tokens
 from .training import register_family
 
 # %% auto #0
@@ -386,16 +386,8 @@ def config(self: DenoisingTransformer) -> dict:
 # %% ../nbs/11_vqdiffusion.ipynb #1fe16fc4
 @patch
 def embed_cond(self: DenoisingTransformer, c: torch.Tensor, B: int) -> torch.Tensor:
-    "Condition tokens [B, L, dim] of class ids [B], vectors [B, cond_dim] or sequences [B, L, cond_dim]"
-    check(torch.is_tensor(c), f"c must be a tensor, got {type(c).__name__}")
-    if self.n_classes:
-        check(not c.is_floating_point() and c.shape == (B,), f"c must be class ids, a LongTensor [{B}], got {c.dtype} {list(c.shape)}")
-        check(bool((c >= 0).all() and (c < self.n_classes).all()), f"class label out of range [0, {self.n_classes}): {c.min().item()}..{c.max().item()}")
-        return self.cond_embed(c)[:, None]
-    check(c.is_floating_point() and c.ndim in (2, 3) and c.shape[0] == B and c.shape[-1] == self.cond_dim,
-          f"c must be a float tensor [{B}, {self.cond_dim}] or [{B}, L, {self.cond_dim}], got {c.dtype} {list(c.shape)}")
-    tok = self.cond_embed(c)
-    return tok[:, None] if c.ndim == 2 else tok
+    "Condition tokens [B, L, dim] of class ids [B], vectors [B, cond_dim] or sequences [B, L, cond_dim] (notebook 03's `condition_tokens`)"
+    return condition_tokens(self.cond_embed, c, B, self.n_classes, self.cond_dim)
 
 # %% ../nbs/11_vqdiffusion.ipynb #ab9c750c
 @patch
