@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-from cclddg.cclddg import load_pipeline
+from cclddg.sample import load_pipeline, sample   # cclddg.sample adds CclddgPipeline.sample
 from cclddg.evaluation import evaluate_digits_samples
 
 def rel(p) -> str:
@@ -34,21 +34,22 @@ def main():
     p.add_argument('--out', default=str(ROOT/'bench'/'out'/'digits_vqdiffusion'))
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'digits_vqdiffusion.json'))
     p.add_argument('--train_args', default='', help='extra flags for train_cclddg.py')
+    p.add_argument('--reuse', action='store_true', help='sample the run already in --out instead of training again')
     a = p.parse_args()
-    shutil.rmtree(a.out, ignore_errors=True)
+    if not a.reuse: shutil.rmtree(a.out, ignore_errors=True)
     cmd = ['python', 'train_cclddg.py', '--dataset', 'digits', '--model', 'vqdiffusion', '--max_minutes', str(a.minutes),
            '--tokenizer_steps', str(a.tokenizer_steps), '--out', rel(a.out), '--eval_samples', '0', *a.train_args.split()]
     print('$', ' '.join(cmd), flush=True)
     t0 = time.time()
-    subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
-    pipeline_seconds = time.time() - t0
+    if not a.reuse: subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
+    pipeline_seconds = time.time() - t0 if not a.reuse else None
     train = json.loads((Path(a.out)/'metrics.json').read_text())
     pipe = load_pipeline(a.out)
     cfg = a.cfg if a.cfg is not None else float(pipe.config['train'].get('cfg') or 1.)
     rows = []
     def measure(name, **kw):
         t0 = time.time()
-        x, y = pipe.sample(torch.arange(10), a.n_per_class, cfg=cfg, seed=1, progress=False, **kw)
+        x, y = sample(pipe, torch.arange(10), a.n_per_class, cfg=cfg, seed=1, progress=False, **kw)
         dt = time.time() - t0
         m = evaluate_digits_samples(x * 2 - 1, y)
         rows.append(dict(sampler=name, n_images=len(x), seconds_per_image=dt / len(x), **{k: float(v) for k, v in m.items()}))
@@ -58,11 +59,11 @@ def main():
     res = dict(benchmark='digits_vqdiffusion', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads(), device=str(pipe.device)),
-               date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_seconds=pipeline_seconds, cfg=cfg, training=train,
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_seconds=pipeline_seconds, script_total_minutes=train.get('total_minutes'), cfg=cfg, training=train,
                sampling=rows)
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
-    print(f"\nwhole pipeline (tokenizer + transformer + encoding) {pipeline_seconds / 60:.1f} min; "
+    if pipeline_seconds: print(f"\nwhole pipeline (tokenizer + transformer + encoding) {pipeline_seconds / 60:.1f} min; "
           f"transformer {train['steps']} steps in {train['train_seconds']:.0f} s")
     print(f"{'sampler':<12}{'images':>8}{'s/img':>10}{'cond_acc':>10}{'FD':>10}{'FD real':>10}")
     for r in rows: print(f"{r['sampler']:<12}{r['n_images']:>8}{r['seconds_per_image']:>10.4f}{r['cond_acc']:>10.3f}{r['fd']:>10.2f}{r['fd_real_vs_real']:>10.2f}")
