@@ -461,14 +461,18 @@ def ae_flags(a, ds) -> dict:
     return dict(latent=a.latent, dataset=a.dataset, img_size=ds.img_size, n_train=a.n_train, seed=a.seed, **own)
 
 
-def pretrained_vae(spec: str):
-    "The VAE of --latent pretrained:OWNER/REPO[/SUBFOLDER] (the hub) or pretrained:DIR (a local diffusers directory), on the CPU"
-    from cclddg.autoencoder import load_pretrained_vae
+def pretrained(spec: str, load, flag: str = '--latent', what: str = 'VAE'):
+    "`load` a pretrained:OWNER/REPO[/SUBFOLDER] (the hub) or pretrained:DIR (a local diffusers directory) spec, on the CPU"
     name = spec[len('pretrained:'):]
-    if Path(name).expanduser().exists(): return load_pretrained_vae(Path(name).expanduser(), device='cpu')
+    if Path(name).expanduser().exists(): return load(Path(name).expanduser(), device='cpu')
     parts = name.split('/')
-    check(len(parts) >= 2 and all(parts), f"--latent '{spec}': expected pretrained:OWNER/REPO[/SUBFOLDER] or pretrained:DIR (a local diffusers VAE)")
-    return load_pretrained_vae('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu')
+    check(len(parts) >= 2 and all(parts), f"{flag} '{spec}': expected pretrained:OWNER/REPO[/SUBFOLDER] or pretrained:DIR (a local diffusers {what})")
+    return load('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu')
+
+def pretrained_vae(spec: str):
+    "The VAE of --latent pretrained:..."
+    from cclddg.autoencoder import load_pretrained_vae
+    return pretrained(spec, load_pretrained_vae)
 
 
 def make_autoencoder(a, ds, info: dict):
@@ -518,13 +522,9 @@ def tok_flags(a, ds) -> dict:
     return dict(tokenizer=a.tokenizer, dataset=a.dataset, img_size=ds.img_size, n_train=a.n_train, seed=a.seed, **own)
 
 def pretrained_vq(spec: str):
-    "The VQModel of --tokenizer pretrained:OWNER/REPO[/SUBFOLDER] (the hub) or pretrained:DIR, on the CPU"
+    "The VQModel of --tokenizer pretrained:... (`pretrained`)"
     from cclddg.vq import load_pretrained_vq
-    name = spec[len('pretrained:'):]
-    if Path(name).expanduser().exists(): return load_pretrained_vq(Path(name).expanduser(), device='cpu')
-    parts = name.split('/')
-    check(len(parts) >= 2 and all(parts), f"--tokenizer '{spec}': expected pretrained:OWNER/REPO[/SUBFOLDER] or pretrained:DIR")
-    return load_pretrained_vq('/'.join(parts[:2]), subfolder='/'.join(parts[2:]) or None, device='cpu')
+    return pretrained(spec, load_pretrained_vq, '--tokenizer', 'VQModel')
 
 
 def make_tokenizer(a, ds, info: dict):

@@ -21,7 +21,7 @@ from .training import BaseTrainer, BatchStream, ProgressCB
 __all__ = ['AE_LOGS', 'AE_LOADERS', 'DiagonalGaussian', 'LatentAE', 'norm', 'AEResBlock', 'AEDownsample', 'AEUpsample', 'Encoder',
            'Decoder', 'KLAutoencoder', 'recon_loss', 'hinge_d_loss', 'hinge_g_loss', 'PatchDiscriminator', 'make_lpips',
            'psnr', 'AETrainer', 'train_autoencoder', 'compute_scale_factor', 'data_scale_factor', 'save_with_config',
-           'register_autoencoder', 'load_autoencoder', 'DiffusersVAE', 'load_pretrained_vae']
+           'read_config', 'register_autoencoder', 'load_autoencoder', 'DiffusersVAE', 'load_pretrained_vae']
 
 # %% ../nbs/06_latents.ipynb #e3af4d18
 class DiagonalGaussian:
@@ -298,9 +298,10 @@ def save(ae: KLAutoencoder, path: str | Path) -> Path:
     return save_with_config(ae, path, 'kl')
 
 
-def _read_config(path: Path) -> dict:
-    check(path.is_dir(), f"no autoencoder directory at '{path}'")
-    check((path / 'config.json').is_file(), f"'{path}' has no config.json: not an autoencoder directory")
+def read_config(path: Path, what: str = 'autoencoder') -> dict:
+    "The JSON object in `path/config.json` of a saved `what`, with one-line errors for a missing or corrupt file"
+    check(path.is_dir(), f"no {what} directory at '{path}'")
+    check((path / 'config.json').is_file(), f"'{path}' has no config.json: not a{'n' if what[0] in 'aeiou' else ''} {what} directory")
     try: cfg = json.loads((path / 'config.json').read_text())
     except (json.JSONDecodeError, UnicodeDecodeError): raise CclddgError(f"'{path / 'config.json'}' is not valid JSON (corrupt file?)") from None
     check(isinstance(cfg, dict), f"'{path / 'config.json'}' does not hold a JSON object")
@@ -315,7 +316,7 @@ def register_autoencoder(kind: str, load):
 # %% ../nbs/06_latents.ipynb #1a9ad42d
 def load_autoencoder(path: str | Path, device=None) -> LatentAE:
     "Load an autoencoder saved with `.save(dir)` (or a diffusers AutoencoderKL directory), in eval mode"
-    path = Path(path).expanduser(); cfg = _read_config(path)
+    path = Path(path).expanduser(); cfg = read_config(path)
     if cfg.get('_class_name') == 'AutoencoderKL': return load_pretrained_vae(path, device=device)
     kind = cfg.get('kind', cfg.get('_class_name'))
     if kind in AE_LOADERS: return AE_LOADERS[kind](path, device=device)     # another kind, e.g. a VQ tokenizer (notebook 10)

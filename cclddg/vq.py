@@ -16,7 +16,7 @@ from einops import rearrange
 from safetensors.torch import save_file, load_file
 from .core import *
 from .training import BaseTrainer, ProgressCB, LR_SCHEDULES
-from .autoencoder import Encoder, Decoder, recon_loss, psnr, _images, _hub_offline
+from .autoencoder import Encoder, Decoder, recon_loss, psnr, _images, _hub_offline, read_config
 from .evaluation import get_digits_classifier, get_shapes_attr_classifier, evaluate_digits_samples, evaluate_shapes_samples
 
 # %% auto #0
@@ -301,16 +301,7 @@ def save(self: VQTokenizer, path: str | Path) -> Path:
     from cclddg.autoencoder import save_with_config
     return save_with_config(self, path, 'vq')
 
-# %% ../nbs/10_vq.ipynb #fea43a50
-def _read_config(path: Path) -> dict:
-    check(path.is_dir(), f"no tokenizer directory at '{path}'")
-    f = path / 'config.json'
-    check(f.is_file(), f"'{path}' has no config.json: not a tokenizer directory")
-    try: cfg = json.loads(f.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError): raise CclddgError(f"'{f}' is not valid JSON (corrupt file?)") from None
-    check(isinstance(cfg, dict), f"'{f}' does not hold a JSON object")
-    return cfg
-
+# %% ../nbs/10_vq.ipynb #4eeeb01c
 def _load_weights(tok: nn.Module, f: Path):
     check(f.is_file(), f"'{f.parent}' has no model.safetensors")
     try: sd = load_file(str(f))
@@ -322,7 +313,7 @@ def _load_weights(tok: nn.Module, f: Path):
 # %% ../nbs/10_vq.ipynb #0fa722be
 def load_tokenizer(path: str | Path, device=None) -> Tokenizer:
     "Load a tokenizer saved with `.save(dir)` (or a diffusers VQModel directory), in eval mode"
-    path = Path(path).expanduser(); cfg = _read_config(path)
+    path = Path(path).expanduser(); cfg = read_config(path, 'tokenizer')   # notebook 06's
     if cfg.get('_class_name') == 'VQModel': return load_pretrained_vq(path, device=device)
     kind = cfg.pop('kind', None)
     check(kind == 'vq', f"'{path / 'config.json'}' is not a VQ tokenizer config (kind {kind!r}, expected 'vq')")
