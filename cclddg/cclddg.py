@@ -328,14 +328,14 @@ def real_renders(objects, n: int = 16, img_size: int = 32, seed: int = 0) -> tor
 
 # %% ../nbs/09_cclddg.ipynb #f58f7d69
 @torch.no_grad()
-def diversity_ratio(pipe: CclddgPipeline, scenes, n: int = 16, cfg: float = 1., seed: int = 0) -> dict:
-    "S(n samples of a scene's canonical caption) / S(n real renders of it), per scene and their 'median'"
+def diversity_ratio(pipe: CclddgPipeline, scenes, n: int = 16, cfg: float = 1., seed: int = 0, **options) -> dict:
+    "S(n samples of a scene's canonical caption) / S(n real renders of it), per scene and their 'median' (`options`: a family's sampler settings)"
     check(len(scenes) > 0 and n >= 2, "give at least one scene and n >= 2")
     img = pipe.config['data']['img_size']
     r = {}
     for i, objs in enumerate(scenes):
         cap = caption_for(objs)
-        fake = pipe.text_to_image([cap], n_per_prompt=n, cfg=cfg, seed=seed + i) * 2 - 1
+        fake = pipe.text_to_image([cap], n_per_prompt=n, cfg=cfg, seed=seed + i, **options) * 2 - 1
         r[cap] = pairwise_spread(fake) / pairwise_spread(real_renders(objs, n, img, seed + i))
     return {**r, 'median': float(np.median(list(r.values())))}
 
@@ -380,15 +380,15 @@ def shapes_prompt_fidelity(pipe: CclddgPipeline, split: str = 'test', n: int = 5
 # %% ../nbs/09_cclddg.ipynb #b6b334fe
 @torch.no_grad()
 def shapes_sample_quality(pipe: CclddgPipeline, split: str = 'test', n: int = 500, cfg: float = 1., seed: int = 0,
-                          clf: nn.Module | None = None) -> dict:
-    "`diversity` (median `diversity_ratio` of 8 prompts), `fd` of samples for n canonical captions of `split` against the real images, and `fd_real_vs_real`: the same for real renders of those scenes with fresh jitter (a perfect model's FD)"
+                          clf: nn.Module | None = None, **options) -> dict:
+    "`diversity` (median `diversity_ratio` of 8 prompts), `fd` of samples for n canonical captions of `split` against the real images, and `fd_real_vs_real`: the same for real renders of those scenes with fresh jitter (a perfect model's FD); `options`: a family's sampler settings"
     check(n >= 50, f"n must be at least 50 for a covariance of the features, got {n}")
     test, caps, _ = canonical_prompts(split, n, seed, pipe.config['data']['img_size'])
     scenes = [test.scene(i)[0] for i in range(n)]
     real = torch.stack([test[i]['image'] for i in range(n)])
     rerender = torch.cat([real_renders(objs, 1, test.img_size, seed + 1 + i) for i, objs in enumerate(scenes)])
-    x = sample_prompts(pipe, caps, cfg, seed + 1)
+    x = sample_prompts(pipe, caps, cfg, seed + 1, **options)
     clf = default(clf, get_shapes_attr_classifier)
-    div = diversity_ratio(pipe, scenes[:8], n=16, cfg=cfg, seed=seed)
+    div = diversity_ratio(pipe, scenes[:8], n=16, cfg=cfg, seed=seed, **options)
     return dict(diversity=div.pop('median'), diversity_per_prompt=div, fd=shapes_fd(clf, x * 2 - 1, real),
                 fd_real_vs_real=shapes_fd(clf, rerender, real))

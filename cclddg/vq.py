@@ -343,11 +343,13 @@ class DiffusersVQ(Tokenizer):
 # %% ../nbs/10_vq.ipynb #4e468092
 @patch
 def decode(self: DiffusersVQ, tokens: torch.Tensor) -> torch.Tensor:
-    "Tokens `[B, h, w]` -> images in [-1, 1]"
+    "Tokens `[B, h, w]` -> images in [-1, 1], by diffusers' own decode-from-indices path"
     self._check_tokens(tokens)
-    if self.vq.config.lookup_from_codebook:    # this VQModel embeds indices itself
-        out = self.vq.decode(tokens.flatten(), force_not_quantize=True, shape=(*tokens.shape, self.codebook.shape[1]))
-    else: out = self.vq.decode(codes_of(tokens, self.codebook), force_not_quantize=True)
+    idx, shape = tokens.flatten(), (*tokens.shape, self.codebook.shape[1])   # get_codebook_entry's (B, h, w, D)
+    if self.vq.config.lookup_from_codebook:    # this VQModel embeds indices itself (with get_codebook_entry)
+        out = self.vq.decode(idx, force_not_quantize=True, shape=shape)
+    else:                                      # the codes as diffusers lays them out: contiguous [B, D, h, w]
+        out = self.vq.decode(self.vq.quantize.get_codebook_entry(idx, shape), force_not_quantize=True)
     return out.sample.float().clamp(-1, 1)
 
 @patch
