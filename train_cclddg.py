@@ -102,7 +102,7 @@ def _diffusion_flags(p: ArgumentParser):
     d('--schedule', default=None, help='beta schedule: linear, cosine or vp (default: cosine ddpm, vp ddgan)')
     d('--beta_min', type=float, default=None, help='smallest beta: vp beta_min (default 0.1) or linear beta_1 (default 1e-4)')
     d('--beta_max', type=float, default=None, help='largest beta: vp beta_max (default 20) or linear beta_T (default 0.02)')
-    d('--target', default='eps', help='what the ddpm network predicts: eps, x0 or v (the ddgan always predicts x0)')
+    d('--target', default=None, help='what the ddpm network predicts: eps, x0 or v (default: eps; x0 with --context_adapter; the ddgan always predicts x0)')
 
 
 def _conditioning_flags(p: ArgumentParser):
@@ -134,11 +134,23 @@ def _discrete_flags(p: ArgumentParser):
     v('--n_codes', type=int, default=None, help='codebook size K of a --tokenizer train (default: 64 digits, 128 otherwise)')
     v('--tokenizer_downsample', type=int, default=4, help='token grid = image size / this, for --tokenizer train (default: 4)')
     v('--vq_schedule', default='mask_replace', help='transition schedule: mask_replace (the paper: 90%% mask, 10%% replace) or mask_only (the released code) (default: mask_replace)')
+    v('--aux_weight', type=float, default=5e-4, help='lambda, the weight of the auxiliary x0 cross-entropy beside the bound (the paper: 5e-4) (default: 5e-4)')
     v('--width', type=int, default=128, help='width of the denoising transformer (default: 128)')
     v('--depth', type=int, default=4, help='transformer blocks (default: 4)')
     v('--heads', type=int, default=4, help='attention heads (default: 4)')
     v('--truncation', type=float, default=1., help='keep the most probable x0 tokens up to this cumulative probability, in (0, 1] (1: off) (default: 1)')
     v('--fast', type=int, default=1, help='sample every k-th step, jumping k steps at once (default: 1)')
+
+
+def _context_flags(p: ArgumentParser):
+    "The 'contextual diffusion (--context_adapter)' flags"
+    x = p.add_argument_group('contextual diffusion (--context_adapter, ContextDiff)').add_argument
+    x('--context_adapter', action='store_true', help='ContextDiff (notebook 12): a context-aware adapter r(x0, c, t) shifts the forward '
+      'and the reverse process by k_t r; --model ddpm, pixels or latents; the network predicts x0')
+    x('--shift', default=None, help='the shift schedule k_t: quadratic (the paper\'s), signal_noise or none (default: quadratic)')
+    x('--shift_scale', type=float, default=1., help='factor on k_t (default: 1)')
+    x('--consistency', type=float, default=1., help='weight of the context-consistency loss term (default: 1)')
+    x('--adapter_ch', type=int, default=16, help='base channels of the adapter (default: 16)')
 
 
 def _samples_flags(p: ArgumentParser):
@@ -161,7 +173,7 @@ def _samples_flags(p: ArgumentParser):
 def get_parser() -> ArgumentParser:
     "The script's flags, in the groups `--help` shows"
     p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for add in (_run_flags, _optimisation_flags, _networks_flags, _diffusion_flags, _conditioning_flags, _discrete_flags, _samples_flags): add(p)
+    for add in (_run_flags, _optimisation_flags, _networks_flags, _diffusion_flags, _conditioning_flags, _discrete_flags, _context_flags, _samples_flags): add(p)
     return p
 
 
@@ -194,6 +206,8 @@ def resolve_defaults(a):
     a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
     a.n_steps = default(a.n_steps, 4 if ddgan else 100 if a.model == 'vqdiffusion' else 1000)
     a.schedule = default(a.schedule, 'vp' if ddgan else 'cosine')
+    a.target = default(a.target, 'x0' if a.context_adapter else 'eps')
+    if a.context_adapter: a.shift = default(a.shift, 'quadratic')
     a.cfg = default(a.cfg, (1.5 if lat else 1.) if ddgan else 2.)   # latent ddgan: the best of 1, 1.5, 2 on shapes' validation split
     if a.model == 'vqdiffusion': vq_defaults(a)
     return a
@@ -305,6 +319,7 @@ def _check_conditioning(a):
     check(a.latent_scale is None or a.latent.startswith('pretrained:'), "--latent_scale applies to --latent pretrained:... "
           "(--latent train computes the factor from the data; an autoencoder directory keeps its own)")
     if a.model == 'vqdiffusion': _check_discrete(a)
+    if a.context_adapter or a.shift is not None: _check_context(a)
     check(a.eval_split == 'test' or a.dataset == 'shapes', f"--eval_split {a.eval_split} needs --dataset shapes: "
           "the other data sets have no validation split (point folder:/wds: at the held-out data instead)")
     if a.prompts_file is not None: read_prompts_file(a.prompts_file)
@@ -316,16 +331,35 @@ def _check_discrete(a):
     check(a.tokenizer == 'train' or a.tokenizer.startswith('pretrained:') or a.resume or Path(a.tokenizer).expanduser().is_dir(),
           f"--tokenizer '{a.tokenizer}': expected train, pretrained:OWNER/REPO[/SUBFOLDER] or an existing tokenizer directory")
     check(a.vq_schedule in ('mask_replace', 'mask_only'), f"unknown --vq_schedule '{a.vq_schedule}': expected mask_replace or mask_only")
+    check(a.aux_weight >= 0, f"--aux_weight must not be negative, got {a.aux_weight}")
     check(0 < a.truncation <= 1, f"--truncation must be in (0, 1], got {a.truncation}")
     check(1 <= a.fast <= a.n_steps, f"--fast must be a step in 1..{a.n_steps} (--n_steps), got {a.fast}")
     for k in ('tokenizer_steps', 'n_codes', 'width', 'depth', 'heads'): check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
     check(a.tokenizer_downsample in (1, 2, 4, 8, 16), f"--tokenizer_downsample must be 1, 2, 4, 8 or 16, got {a.tokenizer_downsample}")
 
 
+def _check_context(a):
+    "The flags of --context_adapter"
+    from cclddg.contextdiff import SHIFTS
+    check(a.context_adapter, "--shift applies with --context_adapter")
+    check(a.model == 'ddpm', f"--context_adapter applies to --model ddpm (pixels or latents), not {a.model}")
+    check(a.shift in SHIFTS, f"unknown --shift '{a.shift}': expected one of {', '.join(SHIFTS)}")
+    check(a.target == 'x0', f"--context_adapter predicts x0 (the adapter needs x0_hat to give the context): drop --target {a.target}")
+    check(a.consistency >= 0, f"--consistency must not be negative, got {a.consistency}")
+    check(a.adapter_ch > 0, f"--adapter_ch must be positive, got {a.adapter_ch}")
+
+
 def transformer(a, grid: tuple, emb=None, n_classes: int = 0) -> dict:
     "The `DenoisingTransformer` arguments of --model vqdiffusion for a token grid (h, w): class ids, or embeddings with an embedder"
     cond = dict(cond_dim=emb.dim) if emb is not None else dict(n_classes=n_classes)
     return dict(K=a.n_codes, h=grid[0], w=grid[1], dim=a.width, depth=a.depth, heads=a.heads, dropout=a.dropout, **cond)
+
+
+def context_adapter(a, ds, data, cond: dict) -> dict:
+    "The `ContextAdapter` arguments of --context_adapter: the condition of the UNet, patches by the resolution the model sees"
+    from cclddg.contextdiff import adapter_patch
+    res = data.tensors['image'].shape[-1] if hasattr(data, 'tensors') else ds.img_size   # latents: their own size
+    return dict(in_ch=data.channels, ch=a.adapter_ch, patch=adapter_patch(res), **cond)
 
 
 def check_args(a):
@@ -586,14 +620,16 @@ def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
     kw = {} if a.beta_min is None else {('beta_min' if a.schedule == 'vp' else 'beta_1'): a.beta_min}
     if a.beta_max is not None: kw[('beta_max' if a.schedule == 'vp' else 'beta_T')] = a.beta_max
     diffusion = dict(T=a.n_steps, schedule=a.schedule, target='x0' if a.model == 'ddgan' else a.target, **kw)
+    adapter = context_adapter(a, ds, data, cond) if a.context_adapter else None
+    if adapter: diffusion.update(shift=a.shift, shift_scale=a.shift_scale, consistency=a.consistency)
     disc = dict(in_ch=data.channels, ch=a.n_channels_disc, ch_mults=list(a.ch_mults_disc), is_attn=list(a.is_attn_disc), **cond)
     data = dict(name=a.dataset, img_size=ds.img_size, channels=ds.channels, n_classes=ds.n_classes, class_names=list(ds.class_names))
     if a.model == 'vqdiffusion':
-        return checkpoint_config('vqdiffusion', None, dict(K=a.n_codes, T=a.n_steps, schedule=a.vq_schedule), data, None, latent_spec,
+        return checkpoint_config('vqdiffusion', None, dict(K=a.n_codes, T=a.n_steps, schedule=a.vq_schedule, aux_weight=a.aux_weight), data, None, latent_spec,
                                  emb_spec, prompts=prompts or (), max_phrases=a.max_phrases if emb is not None else 0,
                                  train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()},
                                  transformer=transformer(a, grid, emb, ds.n_classes))
-    return checkpoint_config(a.model, unet, diffusion, data, disc if a.model == 'ddgan' else None, latent_spec, emb_spec,
+    return checkpoint_config(a.model, unet, diffusion, data, disc if a.model == 'ddgan' else None, latent_spec, emb_spec, contextdiff=adapter,
                              prompts=prompts or (), max_phrases=a.max_phrases if emb is not None else 0,
                              train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()})
 

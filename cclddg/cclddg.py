@@ -226,7 +226,9 @@ def generate(self: CclddgPipeline, c=None, cfg: float = 1., steps: int | None = 
     else:
         check(z is None, "z (the DDGAN latent) is meaningless for a DDPM model")
         check(sampler in ('ddim', 'ddpm'), f"unknown sampler '{sampler}': expected ddim or ddpm")
-        fn, x_T, kw = guided_fn(self.model, c, cfg), torch.randn(shape, generator=gen).to(self.device), dict(clip_x0=self.ae is None, progress=progress)
+        clip = self.ae is None         # pixels are clipped to [-1, 1]; latents are not
+        fn = self.diffusion.sampler_fn(self.model, c, cfg, clip_x0=clip)   # guided predictions (and a ContextDiffusion's context, notebook 12)
+        x_T, kw = torch.randn(shape, generator=gen).to(self.device), dict(clip_x0=clip, progress=progress)
         with autocast(self.device):   # bf16 on a GPU; nothing on a CPU
             if sampler == 'ddpm': x = self.diffusion.ddpm_sample(fn, shape, x_T=x_T, generator=gen, **kw)
             else: x = self.diffusion.ddim_sample(fn, shape, steps=default(steps, 50), eta=eta, x_T=x_T, generator=gen, **kw)

@@ -253,7 +253,7 @@ def ddim_step(self: GaussianDiffusion, xt: torch.Tensor, t, out: torch.Tensor, t
     x0 = self.x0_hat(xt, t, out, clip_x0)
     eps = eps_from_x0(xt, x0, a_t.sqrt(), (1 - a_t).sqrt()) if clip_x0 else self.eps_from_out(xt, t, out)   # eps_hat
     # sigma = eta sqrt((1 - abar_prev) / (1 - abar_t)) sqrt(1 - abar_t / abar_prev)   (DDIM eq. 16)
-    sigma = eta * ((1 - a_p) / (1 - a_t) * (1 - a_t / a_p)).sqrt()
+    sigma = eta * ((1 - a_p) / (1 - a_t) * (1 - a_t / a_p)).clamp(min=0).sqrt()   # 0 when stepping up (inversion)
     # x_{t-1} = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps_hat + sigma z   (DDIM eq. 12)
     x = a_p.sqrt() * x0 + (1 - a_p - sigma**2).clamp(min=0).sqrt() * eps
     if eta == 0: return x
@@ -353,3 +353,9 @@ def guided_fn(model, c=None, scale: float = 1., null_c=None, **model_kw):
         if scale == 0: return _uncond_call(model, x, t, c, null_c, model_kw)
         return _guided_call(model, x, t, c, scale, null_c, model_kw)
     return model_fn
+
+# %% ../nbs/02_diffusion.ipynb #08828580
+@patch
+def sampler_fn(self: GaussianDiffusion, model, c=None, scale: float = 1., null_c=None, clip_x0: bool = True, **model_kw):
+    "The samplers' model_fn(x, t) for `model`: `guided_fn`'s guided predictions (a diffusion with more to supply, e.g. notebook 12's context, overrides this)"
+    return guided_fn(model, c, scale, null_c, **model_kw)

@@ -20,11 +20,12 @@ from .unet import UNet
 from .diffusion import GaussianDiffusion
 
 # %% auto #0
-__all__ = ['FAMILIES', 'NET_KEYS', 'PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint', 'find_checkpoint',
-           'load_config', 'load_weights', 'load_state', 'register_family', 'net_config', 'checkpoint_config',
-           'upgrade_config', 'load_model', 'Callback', 'ProgressCB', 'HistoryCB', 'EveryCB', 'WandbCB', 'process_state',
-           'world_size', 'broadcast_parameters', 'average_gradients', 'all_gather_list', 'mean_over_processes',
-           'barrier', 'end_processes', 'fail_fast', 'BaseTrainer', 'label_cond', 'Trainer']
+__all__ = ['FAMILIES', 'NET_KEYS', 'EXTENSIONS', 'PLAN_AT', 'LR_SCHEDULES', 'EMA', 'BatchStream', 'save_checkpoint',
+           'find_checkpoint', 'load_config', 'load_weights', 'load_state', 'register_family', 'net_config',
+           'register_extension', 'checkpoint_config', 'upgrade_config', 'load_model', 'Callback', 'ProgressCB',
+           'HistoryCB', 'EveryCB', 'WandbCB', 'process_state', 'world_size', 'broadcast_parameters',
+           'average_gradients', 'all_gather_list', 'mean_over_processes', 'barrier', 'end_processes', 'fail_fast',
+           'BaseTrainer', 'label_cond', 'Trainer']
 
 # %% ../nbs/04_training.ipynb #5e49f5b4
 class EMA:
@@ -219,8 +220,18 @@ def net_config(cfg: dict) -> dict:
     "The constructor arguments of a checkpoint config's network (`unet` for the Gaussian families)"
     return cfg.get(NET_KEYS.get(cfg.get('model'), 'unet')) or {}
 
+EXTENSIONS = {}   # config section -> build(config) -> (network, diffusion): a later module that extends the Gaussian families
+
+def register_extension(section: str, build):
+    "Build DDPM/DDGAN checkpoints whose config has a `section` entry with `build`; name the section after its module (`cclddg.<section>`), which `load_model` then imports"
+    EXTENSIONS[section] = build
+
 def _unet_gaussian(cfg: dict) -> tuple:
-    "DDPM and DDGAN: a UNet (the DDGAN's generator) and a GaussianDiffusion"
+    "DDPM and DDGAN: a UNet (the DDGAN's generator) and a GaussianDiffusion, or what a registered extension builds from its section"
+    for name, v in cfg.items():
+        if isinstance(v, dict) and name not in EXTENSIONS: _import_family(name)   # `cclddg.<section>` registers its extension
+    for section, build in EXTENSIONS.items():
+        if cfg.get(section): return build(cfg)
     return UNet(**cfg['unet']), GaussianDiffusion(**cfg['diffusion'])
 
 register_family('ddpm', _unet_gaussian); register_family('ddgan', _unet_gaussian)

@@ -81,10 +81,10 @@ def _clean_prompt(p: str, what: str = 'prompt') -> str:
 
 # %% ../nbs/15_widgets.ipynb #56258cb4
 class SamplerWidget:
-    "Generate images from a cclddg model with widgets: checkpoint, prompt/class/upload, guidance, steps, seed, z, interpolation"
+    "Generate images from a cclddg model with widgets: checkpoint, prompt/class/upload, guidance, steps, seed, z, truncation, interpolation"
     def __init__(self, pipe=None, ckpt: str = '', device=None):
         self.pipe, self.device, self.images, self.strip, self.last_z, self._z_count = None, device, None, None, None, 0
-        self._controls(str(ckpt)); self._sample_controls(); self._interp_controls()
+        self._controls(str(ckpt)); self._sample_controls(); self._family_controls(); self._interp_controls()
         self._wire(); self._layout()
         if exists(pipe): self.set_pipeline(pipe)
         elif str(ckpt).strip(): self._guarded(self.load)()
@@ -118,6 +118,15 @@ def _sample_controls(self: SamplerWidget):
     self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width='200px'))
     self.status_lbl, self.error, self.out = W.Label(), W.HTML(), W.Image(format='png')
 
+# %% ../nbs/15_widgets.ipynb #3e169918
+@patch
+def _family_controls(self: SamplerWidget):
+    "VQ-Diffusion's own sampler settings: the truncation rate r (1: off) and the fast-sampling jump (1: off), in `vq_box`"
+    s = {'description_width': '90px'}
+    self.r = W.FloatSlider(value=1., min=.5, max=1., step=.05, description='truncation r', style=s)
+    self.fast = W.IntSlider(value=1, min=1, max=100, description='fast (jump)', style=s)
+    self.vq_box = W.HBox([self.r, self.fast])
+
 # %% ../nbs/15_widgets.ipynb #daed10e1
 @patch
 def _interp_controls(self: SamplerWidget):
@@ -135,7 +144,8 @@ def _interp_controls(self: SamplerWidget):
 def _wire(self: SamplerWidget):
     "CSS classes for browser tests, and the button handlers (errors go to the error label)"
     for w, c in [(self.prompt, 'prompt'), (self.gen_btn, 'generate'), (self.out, 'output'), (self.error, 'error'),
-                 (self.status_lbl, 'status'), (self.strip_img, 'strip'), (self.info, 'info')]: w.add_class(f'cclddg-{c}')
+                 (self.status_lbl, 'status'), (self.strip_img, 'strip'), (self.info, 'info'), (self.r, 'truncation'),
+                 (self.fast, 'fast')]: w.add_class(f'cclddg-{c}')
     self.load_btn.on_click(lambda _: self._guarded(self.load)())
     self.gen_btn.on_click(lambda _: self._guarded(self.generate)())
     self.interp_btn.on_click(lambda _: self._guarded(self.interpolate)())
@@ -179,11 +189,11 @@ def _refresh(self: SamplerWidget):
     p = self.pipe
     for w in (self.gen_btn, self.interp_btn): w.disabled = p is None
     if p is None:
-        for w in (self.mode, self.prompt, self.cls, self.upload, self.vary_z, self.interp_box): _show(w, False)
+        for w in (self.mode, self.prompt, self.cls, self.upload, self.vary_z, self.vq_box, self.interp_box): _show(w, False)
         return
-    text, ddgan = self.cond == 'text', p.kind == 'ddgan'
+    text, ddgan, vq = self.cond == 'text', p.kind == 'ddgan', p.kind == 'vqdiffusion'
     _show(self.mode, text); _show(self.prompt, text and self.mode.value == 'text'); _show(self.upload, text and self.mode.value == 'image')
-    _show(self.cls, self.cond == 'class'); _show(self.steps, not ddgan); _show(self.vary_z, ddgan)
+    _show(self.cls, self.cond == 'class'); _show(self.steps, not (ddgan or vq)); _show(self.vary_z, ddgan); _show(self.vq_box, vq)
     self.cfg.disabled = self.cond == 'none'
     _show(self.interp_box, text or ddgan)
     for w in (self.prompt_a, self.prompt_b): _show(w, text)
@@ -196,7 +206,7 @@ def _layout(self: SamplerWidget):
     self.interp_box = W.VBox([W.HTML('<b>Interpolation</b> (fixed noise)'), W.HBox([self.prompt_a, self.prompt_b]),
                               W.HBox([self.seed_a, self.seed_b]), W.HBox([self.n_interp, self.interp_mode, self.interp_btn]), self.strip_img])
     self.ui = W.VBox([W.HBox([self.ckpt, self.load_btn]), self.info, self.mode, self.prompt, self.cls, self.upload,
-                      self.cfg, self.steps, self.n, W.HBox([self.seed, self.new_seed_btn, self.vary_z]),
+                      self.cfg, self.steps, self.vq_box, self.n, W.HBox([self.seed, self.new_seed_btn, self.vary_z]),
                       W.HBox([self.gen_btn, self.progress, self.status_lbl]), self.error, self.out, self.interp_box])
     for w in (self.out, self.strip_img): _show(w, False)
     self._refresh()
@@ -210,7 +220,27 @@ def load(self: SamplerWidget, ckpt: str | None = None):
     self.set_pipeline(load_pipeline(path, device=get_device(self.device)))
     self.ckpt.value = path
 
+# %% ../nbs/15_widgets.ipynb #d31225a1
+def _train_flag(tr: dict, k: str, ok, fallback):
+    "The training flag `tr[k]` if `ok(value)` holds for it, else `fallback`"
+    v = tr.get(k)
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) and ok(v) else fallback
+
+@patch
+def _family_defaults(self: SamplerWidget, pipe):
+    "VQ-Diffusion: the fast slider up to T, r and fast set to the run's `--truncation` and `--fast` (else 1, 1: off)"
+    if pipe.kind != 'vqdiffusion': return
+    tr, T = pipe.config.get('train') or {}, pipe.diffusion.T
+    self.fast.max = T
+    self.r.value = float(_train_flag(tr, 'truncation', lambda v: 0 < v <= 1, 1.))
+    self.fast.value = int(_train_flag(tr, 'fast', lambda v: v == int(v) and 1 <= v <= T, 1))
+
 # %% ../nbs/15_widgets.ipynb #66c83c18
+def _latent_info(pipe) -> str:
+    "' (latent C x h x w)' or ' (tokens h x w)' for a model that samples an autoencoder's latents or a tokenizer's tokens"
+    ae = getattr(pipe, 'ae', None)
+    return f" ({'tokens' if hasattr(ae, 'n_codes') else 'latent'} {'x'.join(map(str, pipe.shape))})" if exists(ae) else ''
+
 @patch
 def set_pipeline(self: SamplerWidget, pipe):
     "Use the `CclddgPipeline` `pipe` and adapt the controls to its kind and conditioning"
@@ -224,8 +254,9 @@ def set_pipeline(self: SamplerWidget, pipe):
         self.cls.options, self.cls.value = [(n, i) for i, n in enumerate(names)], 0
     self.cfg.value = eval_guidance(pipe.config)     # the guidance the model was evaluated at (notebook 13)
     self.steps.value = int(tr.get('sample_steps') or 50) if pipe.kind == 'ddpm' else pipe.diffusion.T
+    self._family_defaults(pipe)
     self.info.value = (f"<b>{pipe.kind}</b>, {self.cond}-conditioned, {d.get('img_size')}x{d.get('img_size')} {d.get('name', '')} "
-                       f"images{' (latent ' + 'x'.join(map(str, pipe.shape)) + ')' if exists(getattr(pipe, 'ae', None)) else ''}, "
+                       f"images{_latent_info(pipe)}, "
                        f"T={pipe.diffusion.T}, on {pipe.device}")
     self.status = 'ready'; self._refresh()
 
@@ -272,15 +303,26 @@ def _progress(self: SamplerWidget, total: int):
 
 # %% ../nbs/15_widgets.ipynb #647f1963
 @patch
+def _options(self: SamplerWidget) -> dict:
+    "The family's own sampler options for `generate`: VQ-Diffusion's truncation and jump (None: every step), else none"
+    if self.pipe.kind != 'vqdiffusion': return {}
+    fast = int(self.fast.value)
+    check(1 <= fast <= self.pipe.diffusion.T, f"fast (the jump) must be a step in 1..T={self.pipe.diffusion.T}, got {fast}")
+    return dict(truncation=float(self.r.value), fast=fast if fast > 1 else None)
+
+@patch
 def _calls(self: SamplerWidget) -> int:
-    "Network evaluations per sample: the DDGAN's T, else the DDIM steps"
-    return self.pipe.diffusion.T if self.pipe.kind == 'ddgan' else self.steps.value
+    "Network evaluations per sample: the DDGAN's T, VQ-Diffusion's jumps, else the DDIM steps"
+    p = self.pipe
+    if p.kind == 'vqdiffusion': return len(p.diffusion.sample_steps(fast=self._options()['fast']))
+    return p.diffusion.T if p.kind == 'ddgan' else self.steps.value
 
 @patch
 def _sample(self: SamplerWidget, c, n: int, seed: int, z=None) -> torch.Tensor:
-    "One call of the pipeline with the widget's guidance and steps"
-    return self.pipe.generate(c, cfg=float(self.cfg.value) if exists(c) else 1., seed=seed, z=z,
-                              steps=None if self.pipe.kind == 'ddgan' else int(self.steps.value), n=None if exists(c) else n)
+    "One call of the pipeline with the widget's guidance, steps (DDPMs) and the family's own options"
+    steps = int(self.steps.value) if self.pipe.kind not in ('ddgan', 'vqdiffusion') else None
+    return self.pipe.generate(c, cfg=float(self.cfg.value) if exists(c) else 1., seed=seed, z=z, steps=steps,
+                              n=None if exists(c) else n, **self._options())
 
 # %% ../nbs/15_widgets.ipynb #33823e18
 @patch
