@@ -47,6 +47,15 @@ def matched_diffusers(a, target):
     base = min(counts, key=lambda b: abs(counts[b] - target))
     return diffusers_unet(a, base), base
 
+
+def time_steps(step, n: int, device) -> float:
+    "Seconds for n calls of `step()`, synchronising a GPU before and after"
+    if device.type == 'cuda': torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(n): step()
+    if device.type == 'cuda': torch.cuda.synchronize()
+    return time.perf_counter() - t0
+
 class Runner:
     "One model, its Adam optimiser and a fixed batch; `run(n)` times n training steps"
     def __init__(self, name, model, call, a, device):
@@ -68,12 +77,7 @@ class Runner:
         loss = F.mse_loss(out.float(), self.eps)
         self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
 
-    def run(self, n):
-        if self.device.type == 'cuda': torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        for _ in range(n): self.step()
-        if self.device.type == 'cuda': torch.cuda.synchronize()
-        return time.perf_counter() - t0
+    def run(self, n): return time_steps(self.step, n, self.device)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

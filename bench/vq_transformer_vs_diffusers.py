@@ -37,7 +37,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / 'bench'))  # run from a checkout without installing
-from unet_vs_diffusers import rel, n_params
+from unet_vs_diffusers import rel, n_params, time_steps
 from cclddg.vqdiffusion import DenoisingTransformer
 from cclddg.core import get_device, seed_everything
 
@@ -85,12 +85,7 @@ class Runner:
         loss = self.call(self.model, self.x, self.t, self.c, self.x0)
         self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
 
-    def run(self, n):
-        if self.device.type == 'cuda': torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        for _ in range(n): self.step()
-        if self.device.type == 'cuda': torch.cuda.synchronize()
-        return time.perf_counter() - t0
+    def run(self, n): return time_steps(self.step, n, self.device)
 
 def ours_loss(m, x, t, c, x0): return F.cross_entropy(m(x, t, c), x0)                             # logits [B, K, h, w]
 def diffusers_loss(m, x, t, c, x0):
