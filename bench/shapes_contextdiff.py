@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Benchmark: does ContextDiff's context-aware adapter help text-to-image on `shapes`? The same DDPM command with and
-without `--context_adapter`, at equal training time, over several seeds, on a frozen tiny embedder (and, optionally, a
-frozen autoencoder) taken from an earlier run (`--base`), so that only the diffusion model differs.
+without `--context_adapter`, at equal training time, over several seeds, on the frozen autoencoder and tiny embedder
+of an earlier run (`--base`, by default the main command's run from bench/shapes_cclddg.py), so that only the diffusion
+model differs. Latent by default: a pixel DDPM at 32x32 managed only 126 training steps in 4 CPU-minutes here (measured
+with `--pixels`, then stopped), far too few to learn anything.
 
 The fair control is the plain DDPM predicting x0 (`--target x0`): ContextDiff predicts x0, so a difference between
 'plain_x0' and 'adapter' is the adapter's (the shift in the forward and reverse processes and the consistency term),
@@ -12,9 +14,9 @@ samples with DDIM at its --sample_steps and guidance --cfg) and scores sample di
 against real test images (with the real-vs-real floor) with the same sampler. Prints a table (mean and spread over
 seeds) and saves bench/results/shapes_contextdiff.json.
 
-    python bench/shapes_vqdiffusion.py               # or any run with an embedder/ (e.g. bench/shapes_cclddg.py's)
-    python bench/shapes_contextdiff.py --base bench/out/shapes_vqdiffusion --minutes 4 --seeds 0 1 2
-    python bench/shapes_contextdiff.py --base RUN --minutes 0.2 --eval_samples 50 --seeds 0    # a smoke run
+    python bench/shapes_cclddg.py                    # first: a run with autoencoder/ and embedder/
+    python bench/shapes_contextdiff.py               # plain_x0 against adapter, 4 minutes each, seeds 0 1 2
+    python bench/shapes_contextdiff.py --base RUN --pixels --minutes 0.2 --eval_samples 50 --seeds 0   # a smoke run (RUN: any run with embedder/)
 """
 import argparse, json, os, platform, shutil, statistics, subprocess, sys, time
 from pathlib import Path
@@ -35,7 +37,7 @@ def run(a, base: Path, variant: str, seed: int) -> dict:
     "Train one variant with one seed (unless --score_only) and return its row"
     from cclddg.cclddg import load_pipeline, shapes_sample_quality
     out = Path(a.out) / f'{variant}_seed{seed}'
-    latent = ['--latent', rel(base/'autoencoder')] if a.latent else []
+    latent = [] if a.pixels else ['--latent', rel(base/'autoencoder')]
     cmd = ['python', 'train_cclddg.py', '--dataset', 'shapes', '--model', 'ddpm', '--embedder', f"tiny:{rel(base/'embedder')}", *latent,
            '--max_minutes', str(a.minutes), '--seed', str(seed), '--eval_samples', str(a.eval_samples), '--cfg', str(a.cfg),
            '--sample_steps', str(a.sample_steps), '--out', rel(out), *VARIANTS[variant], *a.train_args.split()]
@@ -49,8 +51,8 @@ def run(a, base: Path, variant: str, seed: int) -> dict:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--base', default=str(ROOT/'bench'/'out'/'shapes_vqdiffusion'), help='a run whose embedder/ (and autoencoder/ with --latent) are reused')
-    p.add_argument('--latent', action='store_true', help="a latent DDPM on the base run's autoencoder/ (default: pixels)")
+    p.add_argument('--base', default=str(ROOT/'bench'/'out'/'shapes_cclddg'), help='a run whose autoencoder/ and embedder/ are reused')
+    p.add_argument('--pixels', action='store_true', help="a pixel DDPM (default: a latent one on the base run's autoencoder/)")
     p.add_argument('--variants', nargs='+', default=['plain_x0', 'adapter'], help=f"of {', '.join(VARIANTS)}")
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--minutes', type=float, default=4., help='DDPM training minutes per run')
@@ -65,9 +67,9 @@ def main():
     base = Path(a.base)
     for v in a.variants:
         if v not in VARIANTS: sys.exit(f"error: unknown variant '{v}': expected one of {', '.join(VARIANTS)}")
-    need = ['embedder'] + (['autoencoder'] if a.latent else [])
+    need = ['embedder'] + ([] if a.pixels else ['autoencoder'])
     for n in need:
-        if not (base/n/'config.json').exists(): sys.exit(f"error: '{base}' holds no {n}/: run bench/shapes_vqdiffusion.py first, or pass --base")
+        if not (base/n/'config.json').exists(): sys.exit(f"error: '{base}' holds no {n}/: run bench/shapes_cclddg.py first, or pass --base")
     rows = {v: [] for v in a.variants}
     for s in a.seeds:                       # seeds outermost: machine drift hits every variant alike
         for v in a.variants: rows[v].append(run(a, base, v, s))
@@ -78,7 +80,7 @@ def main():
     res = dict(benchmark='shapes_contextdiff', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads()),
-               date=time.strftime('%Y-%m-%d %H:%M:%S'), minutes=a.minutes, seeds=a.seeds, latent=a.latent, cfg=a.cfg,
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), minutes=a.minutes, seeds=a.seeds, latent=not a.pixels, cfg=a.cfg,
                sample_steps=a.sample_steps, variants={v: VARIANTS[v] for v in a.variants}, summary=summary, runs=rows)
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
