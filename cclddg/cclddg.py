@@ -25,14 +25,14 @@ from .ddgan import guided_x0, posterior_sample, ddgan_sample
 from .training import find_checkpoint, load_config, load_weights, load_model, checkpoint_config, net_config
 from .autoencoder import load_autoencoder
 from .embedders import get_embedder
-from .data import Shapes, render_shapes, max_jitter, obj_index, caption_for, attrs_for, unseen_mask, caption_overlap
+from .data import Shapes, ShapesVideo, FirstFrames, render_shapes, max_jitter, obj_index, caption_for, attrs_for, unseen_mask, caption_overlap
 from .evaluation import evaluate_shapes_samples, frechet_distance, as_images, batched, model_device, get_shapes_attr_classifier
 
 # %% auto #0
 __all__ = ['PHRASE_SEP', 'SAMPLERS', 'resolve_embedder_spec', 'load_cclddg', 'split_phrases', 'text_condition', 'EncodedDataset',
            'encode_batch', 'encode_dataset', 'choose_cond', 'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z',
            'register_sampler', 'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'pairwise_spread', 'real_renders',
-           'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts', 'sample_prompts',
+           'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts', 'stills_of', 'sample_prompts',
            'shapes_prompt_fidelity', 'shapes_sample_quality']
 
 # %% ../nbs/09_cclddg.ipynb #3bdb099e
@@ -359,11 +359,17 @@ def shapes_fd(clf: nn.Module, images, real_images) -> float:
     return frechet_distance(*stats(images), *stats(real_images))
 
 # %% ../nbs/09_cclddg.ipynb #13bcb76a
-def canonical_prompts(split: str = 'test', n: int = 500, seed: int = 0, img_size: int = 32) -> tuple:
-    "(the `Shapes` set, canonical captions, attributes [n, ...]) of n scenes of `split`"
-    ds = Shapes(split, img_size=img_size, n=n, seed=seed, captions='canonical')
+def canonical_prompts(split: str = 'test', n: int = 500, seed: int = 0, img_size: int = 32, dataset: str = 'shapes') -> tuple:
+    "(the stills, canonical captions, attributes [n, ...]) of n scenes of `split` of `dataset` (shapes_video: the first frames of n clips)"
+    check(dataset in ('shapes', 'shapes_video'), f"prompt fidelity needs shapes or shapes_video scenes, got {dataset!r}")
+    ds = Shapes(split, img_size=img_size, n=n, seed=seed, captions='canonical') if dataset == 'shapes' else \
+         FirstFrames(ShapesVideo(split, img_size=img_size, n=n, seed=seed, captions='canonical'))
     scenes = [ds.scene(i)[0] for i in range(len(ds))]
     return ds, [caption_for(o) for o in scenes], torch.stack([attrs_for(o) for o in scenes])
+
+def stills_of(pipe: CclddgPipeline) -> str:
+    "The data set whose scenes judge a model: shapes_video for a model trained on its frames, else shapes"
+    return 'shapes_video' if pipe.config.get('data', {}).get('name') == 'shapes_video' else 'shapes'
 
 def sample_prompts(pipe: CclddgPipeline, prompts, cfg: float = 1., seed: int = 0, batch_size: int = 250, **options) -> torch.Tensor:
     "One image per prompt in [0, 1], in batches of `batch_size` (the batch from prompt i seeded `seed + 1 + i`)"
@@ -373,7 +379,7 @@ def sample_prompts(pipe: CclddgPipeline, prompts, cfg: float = 1., seed: int = 0
 def shapes_prompt_fidelity(pipe: CclddgPipeline, split: str = 'test', n: int = 500, cfg: float = 1., seed: int = 0,
                            train_ds=None, clf: nn.Module | None = None, **options) -> dict:
     "Prompt fidelity of `pipe` on n canonical captions of `split` (all, by object count, seen/unseen), seconds per image, and how many captions `train_ds` holds"
-    ds, caps, attrs = canonical_prompts(split, n, seed, pipe.config['data']['img_size'])
+    ds, caps, attrs = canonical_prompts(split, n, seed, pipe.config['data']['img_size'], stills_of(pipe))
     t0 = time.time(); x = sample_prompts(pipe, caps, cfg, seed, **options)   # options: a family's sampler settings
     r = evaluate_shapes_samples(x * 2 - 1, attrs, clf, by_objects=True, unseen=unseen_mask(attrs, split))
     if isinstance(train_ds, Shapes): r['eval_captions_in_train'] = caption_overlap(train_ds, ds)['overlap']   # memorisable prompts
@@ -385,7 +391,7 @@ def shapes_sample_quality(pipe: CclddgPipeline, split: str = 'test', n: int = 50
                           clf: nn.Module | None = None, **options) -> dict:
     "`diversity` (median `diversity_ratio` of 8 prompts), `fd` of samples for n canonical captions of `split` against the real images, and `fd_real_vs_real`: the same for real renders of those scenes with fresh jitter (a perfect model's FD); `options`: a family's sampler settings"
     check(n >= 50, f"n must be at least 50 for a covariance of the features, got {n}")
-    test, caps, _ = canonical_prompts(split, n, seed, pipe.config['data']['img_size'])
+    test, caps, _ = canonical_prompts(split, n, seed, pipe.config['data']['img_size'], stills_of(pipe))
     scenes = [test.scene(i)[0] for i in range(n)]
     real = torch.stack([test[i]['image'] for i in range(n)])
     rerender = torch.cat([real_renders(objs, 1, test.img_size, seed + 1 + i) for i, objs in enumerate(scenes)])

@@ -23,14 +23,14 @@ from .core import CclddgError, check, exists, default, atomic_path
 # %% auto #0
 __all__ = ['DIGIT_NAMES', 'SPLITS', 'SPLIT_SEEDS', 'DIGITS_SPLITS', 'SHAPES', 'COLOURS', 'SIZES', 'POSITIONS', 'N_ATTRS',
            'COLOUR_RGB', 'SHAPE_CLASSES', 'RADII', 'MARGIN', 'INSIDE', 'AT', 'CAPTION_TEMPLATES', 'HELD_OUT', 'HELD',
-           'IMG_EXTS', 'GREY_MODES', 'FOLDER_MAX_SIZE', 'MEMORY_BUDGET', 'WDS_IMG_EXTS', 'DATASETS', 'to_unit',
+           'PATHS', 'IMG_EXTS', 'GREY_MODES', 'FOLDER_MAX_SIZE', 'MEMORY_BUDGET', 'WDS_IMG_EXTS', 'DATASETS', 'to_unit',
            'show_images', 'save_grid', 'digits_x', 'resize_images', 'Digits', 'inside_circle', 'inside_square',
            'inside_triangle', 'inside_cross', 'shape_template', 'alpha_at', 'obj_index', 'max_jitter', 'cell_centre',
            'cell_of', 'render_alphas', 'render_shapes', 'caption_for', 'parse_caption', 'unparsed_words', 'attrs_for',
            'objects_from_attrs', 'label_for', 'pairs_of', 'shows_held_out', 'is_unseen', 'unseen_mask', 'compose',
-           'Shapes', 'caption_overlap', 'scan_image', 'image_error', 'image_ok', 'pil_to_uint8', 'uint8_to_x',
-           'pil_to_x', 'native_size', 'fit_size', 'read_caption', 'ImageFolder', 'x_to_pil', 'WdsDataset',
-           'get_dataset', 'get_dataloader']
+           'Shapes', 'caption_overlap', 'clip_path', 'ShapesVideo', 'FirstFrames', 'scan_image', 'image_error',
+           'image_ok', 'pil_to_uint8', 'uint8_to_x', 'pil_to_x', 'native_size', 'fit_size', 'read_caption',
+           'ImageFolder', 'x_to_pil', 'WdsDataset', 'get_dataset', 'get_dataloader']
 
 # %% ../nbs/01_data.ipynb #c16aaf4a
 def _as_batch(images) -> torch.Tensor:
@@ -379,8 +379,9 @@ def __len__(self: Shapes): return self.n
 
 @patch
 def __getitem__(self: Shapes, i):
-    if not -self.n <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} items")
-    objs, offs, cap = self.scene(int(i) % self.n)
+    n = len(self)
+    if not -n <= i < n: raise IndexError(f"index {i} out of range for {n} items")
+    objs, offs, cap = self.scene(int(i) % n)
     return {'image': render_shapes(objs, self.img_size, offs, self.ss), 'label': label_for(objs),
             'caption': cap, 'attrs': attrs_for(objs), 'unseen': self.is_unseen(objs)}
 
@@ -397,6 +398,74 @@ def caption_overlap(train: Shapes, test: Shapes) -> dict:
     return dict(n=len(hit), overlap=sum(hit), fraction=sum(hit) / len(hit), n_seen=n_seen, n_unseen=sum(unseen),
                 overlap_seen=sum(h for h, u in zip(hit, unseen) if not u), overlap_unseen=sum(h for h, u in zip(hit, unseen) if u),
                 overlap_one_object=sum(h for h, o in zip(hit, objs) if len(o) == 1), n_one_object=sum(len(o) == 1 for o in objs))
+
+# %% ../nbs/01_data.ipynb #5263f9c9
+PATHS = ('line', 'circle')
+
+def clip_path(rng: np.random.Generator, size: int, n_frames: int, kind: str | None = None) -> np.ndarray:
+    "Offsets [n_frames, 2] (dx, dy, fractions of the side) of an object of `size` moving inside its grid cell along a `kind` path"
+    kind = default(kind, PATHS[int(rng.integers(len(PATHS)))])
+    check(kind in PATHS, f"unknown path '{kind}': expected one of {', '.join(PATHS)}")
+    check(isinstance(n_frames, int) and n_frames >= 1, f"n_frames must be a positive integer, got {n_frames!r}")
+    m, s = max_jitter(size), np.linspace(0, 1, n_frames)
+    a = rng.uniform(0, 2 * np.pi)
+    if kind == 'line':                     # edge to opposite edge of the square |offset| <= m, through the centre
+        d = np.array([np.cos(a), np.sin(a)]) / max(abs(np.cos(a)), abs(np.sin(a)))
+        return ((1 - 2 * s)[:, None] * d[None] * m).clip(-m, m)
+    turn = rng.choice([-1, 1]) * np.pi     # half a turn of the largest circle in the square
+    return m * np.stack([np.cos(a + turn * s), np.sin(a + turn * s)], 1)
+
+# %% ../nbs/01_data.ipynb #7dbdc4a4
+class ShapesVideo(Shapes):
+    "Clips of the `Shapes` scenes with every object moving inside its grid cell: items are frames, `clip(j)` a whole clip [n_frames, 3, H, W]"
+    def __init__(self, split='train', img_size=32, seed=0, n=None, n_frames=8, sizes='small', p_two=0.5, captions='varied', ss=4,
+                 holdout=True, p_unseen=0.5):
+        check(sizes in ('small', 'any'), f"sizes must be 'small' or 'any', got {sizes!r}")
+        check(isinstance(n_frames, int) and 2 <= n_frames <= 64, f"n_frames must be an integer in 2..64, got {n_frames!r}")
+        n = default(n, 2500 if split == 'train' else 250)                 # clips
+        super().__init__(split, img_size, seed, n, p_two, True, captions, ss, holdout, p_unseen)
+        self.n_frames, self.sizes = n_frames, sizes
+
+    def clip_scene(self, j: int) -> tuple:
+        "(objects, offsets [n_frames, n_objects, 2], caption) of clip `j`"
+        objs, _, _ = Shapes.scene(self, j)
+        if self.sizes == 'small': objs = [(s, c, 0, p) for s, c, _, p in objs]   # size is in no held-out pair: the split holds
+        rng = np.random.default_rng([self.seed, SPLIT_SEEDS[self.split], j, 7])
+        offs = np.stack([clip_path(rng, o[2], self.n_frames) for o in objs], 1)
+        return objs, offs, caption_for(objs, rng if self.captions == 'varied' else None)
+
+    def clip(self, j: int) -> dict:
+        "Clip `j`: 'video' [n_frames, 3, H, W] in [-1, 1], its caption, canonical caption, objects, 'offsets' [n_frames, n_objects, 2] (float64, exact)"
+        check(isinstance(j, (int, np.integer)) and -self.n <= j < self.n, f"clip {j} out of range for {self.n} clips")
+        j = int(j) % self.n
+        objs, offs, cap = self.clip_scene(j)
+        video = torch.stack([render_shapes(objs, self.img_size, [tuple(o) for o in f], self.ss) for f in offs])
+        return {'video': video, 'caption': cap, 'canonical': caption_for(objs), 'objects': objs, 'offsets': torch.from_numpy(offs),
+                'attrs': attrs_for(objs), 'unseen': self.is_unseen(objs)}
+
+@patch
+def scene(self: ShapesVideo, i: int):
+    "Objects, offsets and caption of frame `i` (frame i % n_frames of clip i // n_frames)"
+    objs, offs, cap = self.clip_scene(i // self.n_frames)
+    return objs, [tuple(o) for o in offs[i % self.n_frames]], cap
+
+@patch
+def __len__(self: ShapesVideo): return self.n * self.n_frames
+
+class FirstFrames(Dataset):
+    "The first frame of every clip of a `ShapesVideo`, as a `Shapes`-like set of stills (one scene per clip; for evaluation)"
+    def __init__(self, video: ShapesVideo): self.video, self.split, self.img_size, self.n = video, video.split, video.img_size, video.n
+    def __len__(self): return self.n
+    def scene(self, i: int): return self.video.scene(i * self.video.n_frames)
+    def is_unseen(self, objs) -> bool: return self.video.is_unseen(objs)
+    def __getitem__(self, i):
+        if not -self.n <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} clips")
+        return self.video[(int(i) % self.n) * self.video.n_frames]
+    def __repr__(self): return f"FirstFrames({self.video!r})"
+
+@patch
+def __repr__(self: ShapesVideo):
+    return f"ShapesVideo(split='{self.split}', clips={self.n}, n_frames={self.n_frames}, img_size={self.img_size}, seed={self.seed})"
 
 # %% ../nbs/01_data.ipynb #1f7e0c4f
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -621,11 +690,11 @@ def decode(self: WdsDataset, sample: dict) -> dict:
 def __repr__(self: WdsDataset): return f"WdsDataset({self.urls[0]!r}{' ...' if len(self.urls) > 1 else ''}, shards={len(self.urls)}, img_size={self.img_size})"
 
 # %% ../nbs/01_data.ipynb #7797bf40
-DATASETS = {'digits': Digits, 'shapes': Shapes, 'folder': ImageFolder, 'wds': WdsDataset}
-_UNKNOWN = "unknown dataset '{}': expected digits, shapes, folder:PATH or wds:URL"
+DATASETS = {'digits': Digits, 'shapes': Shapes, 'shapes_video': ShapesVideo, 'folder': ImageFolder, 'wds': WdsDataset}
+_UNKNOWN = "unknown dataset '{}': expected digits, shapes, shapes_video, folder:PATH or wds:URL"
 
 def get_dataset(name: str, split: str = 'train', img_size: int | None = None, seed: int = 0, **kwargs) -> Dataset:
-    "The data set called `name` (digits, shapes, folder:PATH or wds:URL_OR_PATTERN)"
+    "The data set called `name` (digits, shapes, shapes_video, folder:PATH or wds:URL_OR_PATTERN)"
     check(isinstance(name, str), _UNKNOWN.format(name))
     kind, sep, arg = name.partition(':')
     check(kind in DATASETS and bool(sep) == (kind in ('folder', 'wds')), _UNKNOWN.format(name))
