@@ -140,7 +140,8 @@ def check_video(pipe, video) -> torch.Tensor:
 # %% ../nbs/13_video_edit.ipynb #3e88d7ac
 @torch.no_grad()
 def edit_video(pipe, video, source, target, strength: float = 0.6, steps: int = 50, cfg: float | None = None,
-               noise: str = 'inverted', mask: bool = True, threshold: float = 0.5, seed: int = 0, progress: bool = False) -> dict:
+               noise: str = 'inverted', mask: bool = True, threshold: float = 0.5, spacing: str = 'trailing', seed: int = 0,
+               progress: bool = False) -> dict:
     "Edit clips [N, F, C, H, W] (or one [F, C, H, W]) in [-1, 1] from the `source` to the `target` caption (one each, or one per clip); returns 'video' (same shape, [-1, 1]), 'mask' [N, F, 1, H, W], and the model-space 'latents' and 'latent_mask' of the frames"
     from cclddg.sample import eval_guidance
     check(pipe.kind == 'ddpm', f"editing inverts a DDPM's DDIM sampler; a {pipe.kind} model has none")
@@ -153,8 +154,8 @@ def edit_video(pipe, video, source, target, strength: float = 0.6, steps: int = 
     cfg = eval_guidance(pipe.config) if cfg is None else cfg
     check(cfg >= 0, f"cfg must be >= 0, got {cfg}")
     diff, clip, dev = pipe.diffusion, pipe.ae is None, pipe.device
-    ts = [t for t in ddim_timesteps(diff.T, steps) if t < strength * diff.T]                 # decreasing
-    check(len(ts) > 0, f"strength {strength} leaves no DDIM step of {steps}: raise strength or steps")
+    ts = [t for t in ddim_timesteps(diff.T, steps, spacing) if t < strength * diff.T]        # decreasing
+    check(len(ts) > 0, f"strength {strength} leaves none of the {steps} DDIM steps ({spacing} spacing): raise strength or steps")
     x = rearrange(v, 'n f c h w -> (n f) c h w').to(dev)
     z0 = pipe.ae.encode(x) if exists(pipe.ae) else x
     c_src = pipe.encode_prompts([s for s in src for _ in range(Fr)])

@@ -18,7 +18,7 @@ from .cclddg import CclddgPipeline, load_pipeline
 from .sample import eval_guidance
 
 # %% auto #0
-__all__ = ['lerp', 'slerp', 'interp_path', 'image_to_tensor', 'grid_png', 'SamplerWidget']
+__all__ = ['lerp', 'slerp', 'interp_path', 'image_to_tensor', 'grid_png', 'SamplerWidget', 'clip_gif']
 
 # %% ../nbs/16_widgets.ipynb #23ab0e7e
 def lerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
@@ -81,10 +81,10 @@ def _clean_prompt(p: str, what: str = 'prompt') -> str:
 
 # %% ../nbs/16_widgets.ipynb #56258cb4
 class SamplerWidget:
-    "Generate images from a cclddg model with widgets: checkpoint, prompt/class/upload, guidance, steps, seed, z, truncation, interpolation"
+    "Generate images from a cclddg model with widgets: checkpoint, prompt/class/upload, guidance, steps, seed, z, truncation, interpolation, video editing"
     def __init__(self, pipe=None, ckpt: str = '', device=None):
         self.pipe, self.device, self.images, self.strip, self.last_z, self._z_count = None, device, None, None, None, 0
-        self._controls(str(ckpt)); self._sample_controls(); self._family_controls(); self._interp_controls()
+        self._controls(str(ckpt)); self._sample_controls(); self._family_controls(); self._interp_controls(); self._edit_controls()
         self._wire(); self._layout()
         if exists(pipe): self.set_pipeline(pipe)
         elif str(ckpt).strip(): self._guarded(self.load)()
@@ -139,16 +139,30 @@ def _interp_controls(self: SamplerWidget):
     self.interp_mode = W.Dropdown(options=['slerp', 'lerp'], description='path', style=s, layout=W.Layout(width='200px'))
     self.interp_btn, self.strip_img = W.Button(description='Interpolate', icon='exchange'), W.Image(format='png')
 
+# %% ../nbs/16_widgets.ipynb #2b291bfd
+@patch
+def _edit_controls(self: SamplerWidget):
+    "Video editing (text DDPMs, notebook 13): a held-out shapes_video clip, the edit, strength, coupling, mask, and the animation"
+    s = {'description_width': '90px'}
+    self.edit_clip = W.IntText(value=0, description='test clip', style=s, layout=W.Layout(width='200px'))
+    self.edit_text = W.Text(placeholder='the red circle becomes a blue square', description='edit', style=s, layout=W.Layout(width='420px'))
+    self.strength = W.FloatSlider(value=.6, min=.1, max=1., step=.05, description='strength', style=s)
+    self.coupling = W.Dropdown(options=['inverted', 'shared', 'independent'], description='noise', style=s, layout=W.Layout(width='240px'))
+    self.use_mask = W.Checkbox(value=True, description='mask (keep what the edit does not name)', indent=False)
+    self.edit_btn, self.edit_caption, self.edit_img = W.Button(description='Edit clip', icon='film'), W.HTML(), W.Image(format='gif')
+
 # %% ../nbs/16_widgets.ipynb #07a32257
 @patch
 def _wire(self: SamplerWidget):
     "CSS classes for browser tests, and the button handlers (errors go to the error label)"
     for w, c in [(self.prompt, 'prompt'), (self.gen_btn, 'generate'), (self.out, 'output'), (self.error, 'error'),
                  (self.status_lbl, 'status'), (self.strip_img, 'strip'), (self.info, 'info'), (self.r, 'truncation'),
-                 (self.fast, 'fast')]: w.add_class(f'cclddg-{c}')
+                 (self.fast, 'fast'), (self.edit_btn, 'edit'), (self.edit_img, 'edited')]: w.add_class(f'cclddg-{c}')
     self.load_btn.on_click(lambda _: self._guarded(self.load)())
     self.gen_btn.on_click(lambda _: self._guarded(self.generate)())
     self.interp_btn.on_click(lambda _: self._guarded(self.interpolate)())
+    self.edit_btn.on_click(lambda _: self._guarded(self.edit)())
+    self.edit_clip.observe(lambda _: self._guarded(self._show_clip)(), 'value')
     self.new_seed_btn.on_click(lambda _: self.new_seed())
     self.mode.observe(lambda _: self._refresh(), 'value')
 
@@ -187,15 +201,16 @@ def cond(self: SamplerWidget) -> str:
 def _refresh(self: SamplerWidget):
     "Show only the controls that the loaded model can use"
     p = self.pipe
-    for w in (self.gen_btn, self.interp_btn): w.disabled = p is None
+    for w in (self.gen_btn, self.interp_btn, self.edit_btn): w.disabled = p is None
     if p is None:
-        for w in (self.mode, self.prompt, self.cls, self.upload, self.vary_z, self.vq_box, self.interp_box): _show(w, False)
+        for w in (self.mode, self.prompt, self.cls, self.upload, self.vary_z, self.vq_box, self.interp_box, self.edit_box, self.tabs): _show(w, False)
         return
     text, ddgan, vq = self.cond == 'text', p.kind == 'ddgan', p.kind == 'vqdiffusion'
     _show(self.mode, text); _show(self.prompt, text and self.mode.value == 'text'); _show(self.upload, text and self.mode.value == 'image')
     _show(self.cls, self.cond == 'class'); _show(self.steps, not (ddgan or vq)); _show(self.vary_z, ddgan); _show(self.vq_box, vq)
     self.cfg.disabled = self.cond == 'none'
-    _show(self.interp_box, text or ddgan)
+    _show(self.interp_box, text or ddgan); _show(self.edit_box, text and p.kind == 'ddpm')
+    _show(self.tabs, text or ddgan)
     for w in (self.prompt_a, self.prompt_b): _show(w, text)
     for w in (self.seed_a, self.seed_b): _show(w, not text and ddgan)
 
@@ -205,10 +220,15 @@ def _layout(self: SamplerWidget):
     "Arrange the controls in `self.ui`"
     self.interp_box = W.VBox([W.HTML('<b>Interpolation</b> (fixed noise)'), W.HBox([self.prompt_a, self.prompt_b]),
                               W.HBox([self.seed_a, self.seed_b]), W.HBox([self.n_interp, self.interp_mode, self.interp_btn]), self.strip_img])
+    self.edit_box = W.VBox([W.HTML('<b>Video editing</b> of a held-out <code>shapes_video</code> clip (text DDPMs; notebook 13)'),
+                            W.HBox([self.edit_clip, self.edit_caption]), self.edit_text, W.HBox([self.strength, self.coupling]),
+                            self.use_mask, self.edit_btn, self.edit_img])
+    self.tabs = W.Tab([self.interp_box, self.edit_box])
+    for i, t in enumerate(('Interpolation', 'Video editing')): self.tabs.set_title(i, t)
     self.ui = W.VBox([W.HBox([self.ckpt, self.load_btn]), self.info, self.mode, self.prompt, self.cls, self.upload,
                       self.cfg, self.steps, self.vq_box, self.n, W.HBox([self.seed, self.new_seed_btn, self.vary_z]),
-                      W.HBox([self.gen_btn, self.progress, self.status_lbl]), self.error, self.out, self.interp_box])
-    for w in (self.out, self.strip_img): _show(w, False)
+                      W.HBox([self.gen_btn, self.progress, self.status_lbl]), self.error, self.out, self.tabs])
+    for w in (self.out, self.strip_img, self.edit_img): _show(w, False)
     self._refresh()
 
 # %% ../nbs/16_widgets.ipynb #0c531f54
@@ -372,3 +392,47 @@ def interpolate(self: SamplerWidget) -> torch.Tensor:
     self.strip = x; _set_png(self.strip_img, grid_png(x, nrow=k))
     self.status = f"{k}-image {mode} strip in {time.perf_counter() - t0:.2f} s"
     return x
+
+# %% ../nbs/16_widgets.ipynb #95a7cc4a
+def clip_gif(clips, scale: int = 4, pad: int = 2, ms: int = 250) -> bytes:
+    "An animated GIF (looping) of clips [F, C, H, W] in [-1, 1] side by side"
+    clips = [torch.as_tensor(c).float() for c in clips]
+    check(len(clips) > 0 and all(c.ndim == 4 and c.shape == clips[0].shape for c in clips), "give clips of one shape [F, C, H, W]")
+    x = F.pad((torch.stack(clips, 1).clamp(-1, 1) + 1) / 2, (pad, pad, pad, pad), value=1.)          # [F, n, C, H, W]
+    x = repeat(x, 'f n c h w -> f (h s) (n w t) c', s=scale, t=scale)
+    x = (x.expand(*x.shape[:-1], 3) * 255).round().byte().numpy()
+    frames = [PIL.Image.fromarray(f) for f in x]
+    buf = io.BytesIO()
+    frames[0].save(buf, format='GIF', save_all=True, append_images=frames[1:], duration=ms, loop=0)
+    return buf.getvalue()
+
+@patch
+def _clip(self: SamplerWidget) -> dict:
+    "The held-out test clip the tab edits"
+    from cclddg.data import ShapesVideo
+    i = int(self.edit_clip.value)
+    d = self.pipe.config.get('data', {}) if exists(self.pipe) else {}
+    return ShapesVideo('test', img_size=d.get('img_size', 32), n=max(250, i + 1) if i >= 0 else 250).clip(i)
+
+@patch
+def _show_clip(self: SamplerWidget):
+    "Show the chosen clip's caption (and nothing else) when the clip number changes"
+    self.edit_caption.value = f"<i>{html.escape(self._clip()['canonical'])}</i>"
+
+@patch
+def edit(self: SamplerWidget) -> torch.Tensor:
+    "Edit the chosen test clip by the edit text; shows source | edited as an animation and returns the edited clip [F, C, H, W] in [-1, 1]"
+    from cclddg.video import edit_video, apply_edit
+    from cclddg.data import caption_for
+    check(exists(self.pipe), "load a checkpoint first")
+    check(self.pipe.kind == 'ddpm' and self.cond == 'text', f"video editing needs a text-conditioned DDPM; this is a {self.cond} {self.pipe.kind}")
+    clip = self._clip()
+    target = caption_for(apply_edit(clip['objects'], _clean_prompt(self.edit_text.value, 'description of the edit')))
+    self.status, t0 = 'editing...', time.perf_counter()
+    out = edit_video(self.pipe, clip['video'], clip['canonical'], target, strength=float(self.strength.value), steps=int(self.steps.value),
+                     cfg=float(self.cfg.value), noise=self.coupling.value, mask=bool(self.use_mask.value), seed=int(self.seed.value))
+    self.edited = out['video']
+    self.edit_img.value = clip_gif([clip['video'], out['video']]); _show(self.edit_img, True)
+    self.edit_caption.value = f"<i>{html.escape(clip['canonical'])}</i> &rarr; <i>{html.escape(target)}</i>"
+    self.status = f"edited {len(out['video'])} frames in {time.perf_counter() - t0:.2f} s"
+    return out['video']
