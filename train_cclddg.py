@@ -52,7 +52,7 @@ def _run_flags(p: ArgumentParser):
     g('--img_size', type=int, default=None, help="image size (default: the data set's own; a folder's native size, at most 64, "
       "rounded down to a size the networks take)")
     g('--channels', type=int, default=None, help="1 (grey) or 3 (RGB) for folder:/wds: data (default: a folder's own, wds 3)")
-    g('--n_train', type=int, default=None, help='number of procedural training scenes (shapes only; default: 20000)')
+    g('--n_train', type=int, default=None, help='number of procedural training scenes (shapes; default: 20000) or clips of 8 frames (shapes_video; default: 2500)')
     g('--seed', type=int, default=0)
     g('--device', default=None, help='cpu, cuda, cuda:1 or mps (default: the best available; torchrun: one GPU per process)')
     g('--no_mixed_precision', action='store_true', help='disable bf16 autocast on the GPU')
@@ -147,7 +147,7 @@ def _context_flags(p: ArgumentParser):
     "The 'contextual diffusion (--context_adapter)' flags"
     x = p.add_argument_group('contextual diffusion (--context_adapter, ContextDiff)').add_argument
     x('--context_adapter', action='store_true', help='ContextDiff (notebook 12): a context-aware adapter r(x0, c, t) shifts the forward '
-      'and the reverse process by k_t r; --model ddpm, pixels or latents; the network predicts x0')
+      'and the reverse process by k_t r; --model ddpm (predicting x0) or ddgan (shifted real pairs and posterior), pixels or latents')
     x('--shift', default=None, help='the shift schedule k_t: quadratic (the paper\'s), signal_noise or none (default: quadratic)')
     x('--shift_scale', type=float, default=1., help='factor on k_t (default: 1)')
     x('--consistency', type=float, default=1., help='weight of the context-consistency loss term (default: 1)')
@@ -343,7 +343,7 @@ def _check_context(a):
     "The flags of --context_adapter"
     from cclddg.contextdiff import SHIFTS
     check(a.context_adapter, "--shift applies with --context_adapter")
-    check(a.model == 'ddpm', f"--context_adapter applies to --model ddpm (pixels or latents), not {a.model}")
+    check(a.model in ('ddpm', 'ddgan'), f"--context_adapter applies to --model ddpm or ddgan (pixels or latents), not {a.model}")
     check(a.shift in SHIFTS, f"unknown --shift '{a.shift}': expected one of {', '.join(SHIFTS)}")
     check(a.target == 'x0', f"--context_adapter predicts x0 (the adapter needs x0_hat to give the context): drop --target {a.target}")
     check(a.consistency >= 0, f"--consistency must not be negative, got {a.consistency}")

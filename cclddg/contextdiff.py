@@ -136,6 +136,7 @@ def forward(self: ContextAdapter, x0: torch.Tensor, t, c=None) -> torch.Tensor:
 # %% ../nbs/12_contextdiff.ipynb #b6bd0abb
 class ContextNet(nn.Module):
     "A denoiser and its context adapter as one network: `net(x, t, c, ...)` predicts x0, `net(x0, t, c, context=True)` is r_phi(x0, c, t)"
+    has_context = True        # what notebook 08's DDGAN looks for (`context_of`): its pairs and posterior are then shifted
     def __init__(self, net: nn.Module, adapter: ContextAdapter):
         super().__init__()
         self.net, self.adapter = net, adapter

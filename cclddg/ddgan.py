@@ -21,21 +21,23 @@ from .training import (EMA, BaseTrainer, ProgressCB, label_cond, find_checkpoint
                               checkpoint_config, load_model, broadcast_parameters, average_gradients, mean_over_processes)
 
 # %% auto #0
-__all__ = ['RECON_WEIGHTINGS', 'q_pair', 'x0_prime', 'posterior_sample', 'minibatch_std', 'DownBlock', 'Discriminator', 'd_loss',
-           'g_loss', 'math_attention', 'r1_penalty', 'guided_x0', 'ddgan_sample', 'recon_weights', 'DDGANTrainer',
-           'd_stats', 'load_ddgan']
+__all__ = ['RECON_WEIGHTINGS', 'q_pair', 'x0_prime', 'context_of', 'posterior_sample', 'minibatch_std', 'DownBlock',
+           'Discriminator', 'd_loss', 'g_loss', 'math_attention', 'r1_penalty', 'guided_x0', 'ddgan_sample',
+           'recon_weights', 'DDGANTrainer', 'd_stats', 'load_ddgan']
 
 # %% ../nbs/08_ddgan.ipynb #276bfc25
 def _at(v: torch.Tensor, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     "v[t] shaped [B, 1, ..., 1] to broadcast against x"
     return rearrange(v.to(x.device)[t.to(x.device)], 'b -> b' + ' 1' * (x.ndim - 1))
 
-def q_pair(diff: GaussianDiffusion, x0: torch.Tensor, t, generator: torch.Generator | None = None):
-    "A real pair (x_{t-1}, x_t): x_{t-1} ~ q(x_{t-1}|x0), then x_t ~ q(x_t|x_{t-1}) = N(sqrt(alpha_t) x_{t-1}, beta_t I)"
+def q_pair(diff: GaussianDiffusion, x0: torch.Tensor, t, generator: torch.Generator | None = None, r: torch.Tensor | None = None):
+    "A real pair (x_{t-1}, x_t): x_{t-1} ~ q(x_{t-1}|x0), then x_t ~ q(x_t|x_{t-1}) = N(sqrt(alpha_t) x_{t-1}, beta_t I); with a context `r`, notebook 12's shifted draws"
     t = _steps(t, x0)
     e1, e2 = (torch.randn(x0.shape, generator=generator, device=x0.device, dtype=x0.dtype) for _ in range(2))
     a_prev = diff.abar_at(t - 1, x0)                          # abar_{t-1}, with abar_{-1} = 1
     x_prev = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * e1    # x_{t-1} = sqrt(abar_{t-1}) x_0 + sqrt(1 - abar_{t-1}) eps_1
+    if r is not None:                                         # ContextDiff: x_{t-1} + k_{t-1} r, then the shifted step (notebook 12)
+        return x_prev + diff.k_at(t - 1, x0) * r, diff.q_step(x_prev + diff.k_at(t - 1, x0) * r, t, r, e2)
     # x_t = sqrt(alpha_t) x_{t-1} + sqrt(beta_t) eps_2
     xt = _at(diff.alphas, t, x0).sqrt() * x_prev + _at(diff.betas, t, x0).sqrt() * e2
     return x_prev, xt
@@ -46,14 +48,18 @@ def x0_prime(G: nn.Module, xt: torch.Tensor, t, z: torch.Tensor, c=None, drop_co
     out = G(xt, _steps(t, xt), c, z=z, drop_cond=drop_cond).float()
     return torch.tanh(out) if tanh else out       # x0' = tanh(G(x_t, z, t, c))
 
+def context_of(G: nn.Module, x0: torch.Tensor, t, c=None) -> torch.Tensor | None:
+    "The context r_phi(x0, c, t) of a generator that carries ContextDiff's adapter (notebook 12's `ContextNet`), else None"
+    return G(x0, _steps(t, x0), c, context=True) if getattr(G, 'has_context', False) else None
+
 # %% ../nbs/08_ddgan.ipynb #89a32741
 def posterior_sample(diff: GaussianDiffusion, x0_hat: torch.Tensor, xt: torch.Tensor, t,
-                     generator: torch.Generator | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
-    "x_{t-1} ~ q(x_{t-1} | x_t, x0_hat) = mu_tilde + sqrt(beta_tilde) eps, with no noise where t = 0"
+                     generator: torch.Generator | None = None, noise: torch.Tensor | None = None, r: torch.Tensor | None = None) -> torch.Tensor:
+    "x_{t-1} ~ q(x_{t-1} | x_t, x0_hat) = mu_tilde + sqrt(beta_tilde) eps, with no noise where t = 0 (with a context `r`: notebook 12's shifted posterior)"
     t = _steps(t, xt)
     # mu~_t = (sqrt(abar_{t-1}) beta_t x0' + sqrt(alpha_t) (1 - abar_{t-1}) x_t) / (1 - abar_t),
     # beta~_t = (1 - abar_{t-1}) / (1 - abar_t) beta_t
-    mean, _, log_var = diff.q_posterior(x0_hat, xt, t)                   # mu~_t and log beta~_t
+    mean, _, log_var = diff.q_posterior(x0_hat, xt, t) if r is None else diff.q_posterior(x0_hat, xt, t, r)   # mu~_t and log beta~_t
     noise = default(noise, lambda: torch.randn(xt.shape, generator=generator, device=xt.device, dtype=xt.dtype))
     keep = rearrange((t > 0).to(xt.dtype), 'b -> b' + ' 1' * (xt.ndim - 1))   # no noise at t = 0: x_{-1} = mu~_0 = x0'
     return mean + keep * (0.5 * log_var).exp() * noise                    # x'_{t-1} = mu~_t + sqrt(beta~_t) eps
@@ -207,7 +213,8 @@ def ddgan_sample(G: nn.Module, diff: GaussianDiffusion, shape, c=None, cfg: floa
     for i, t in enumerate(range(T - 1, -1, -1)):
         zt = rnd(B, G.z_dim)   # drawn even when z is given, so x_T and the step noise do not depend on z
         x0 = guided_x0(G, x, t, z[i] if exists(z) else zt, None if c is None else c.to(device), cfg, tanh)
-        x = posterior_sample(diff, x0, x, t, noise=rnd(*shape)); traj.append(x)   # x_{t-1} ~ q(x_{t-1} | x_t, x0')
+        r = context_of(G, x0, t, None if c is None else c.to(device))           # ContextDiff's r_hat = r_phi(x0', c, t), else None
+        x = posterior_sample(diff, x0, x, t, noise=rnd(*shape), r=r); traj.append(x)   # x_{t-1} ~ q(x_{t-1} | x_t, x0')
     return (x, torch.stack(traj)) if return_traj else x
 
 # %% ../nbs/08_ddgan.ipynb #195c8a61
@@ -275,18 +282,20 @@ def load_optim_state(self: DDGANTrainer, s: dict): self.opt_g.load_state_dict(s[
 
 # %% ../nbs/08_ddgan.ipynb #161e70d3
 @patch
-def _draw(self: DDGANTrainer, x0: torch.Tensor):
-    "Steps t, a real pair (x_{t-1}, x_t) and latents z for a batch, from the trainer's generator"
+def _draw(self: DDGANTrainer, x0: torch.Tensor, c=None):
+    "Steps t, a real pair (x_{t-1}, x_t), latents z and the data's context r (None without ContextDiff's adapter) for a batch"
     t = torch.randint(0, self.diff.T, (x0.shape[0],), generator=self.gen, device=self.device)
-    x_prev, xt = q_pair(self.diff, x0, t, self.gen)          # a real pair (x_{t-1}, x_t) ~ q
-    return t, x_prev, xt, torch.randn(x0.shape[0], self.G.z_dim, generator=self.gen, device=self.device)
+    r = context_of(self.G, x0, t, c)                          # r_phi(x0, c, t): the real pair's shift (notebook 12)
+    x_prev, xt = q_pair(self.diff, x0, t, self.gen, None if r is None else r.detach())   # a real pair (x_{t-1}, x_t) ~ q
+    return t, x_prev, xt, torch.randn(x0.shape[0], self.G.z_dim, generator=self.gen, device=self.device), r
 
 # %% ../nbs/08_ddgan.ipynb #1af67010
 @patch
 def _fake(self: DDGANTrainer, xt, t, z, c, drop):
-    "The fake x'_{t-1} (the posterior given x_t and G's x0') and x0' itself"
+    "The fake x'_{t-1} (the posterior given x_t and G's x0', shifted by r_phi(x0', c, t) with ContextDiff's adapter), x0' and that context"
     x0 = x0_prime(self.G, xt, t, z, c, drop, self.tanh)
-    return posterior_sample(self.diff, x0, xt, t, self.gen), x0
+    r = context_of(self.G, x0, t, c)
+    return posterior_sample(self.diff, x0, xt, t, self.gen, r=r), x0, r
 
 # %% ../nbs/08_ddgan.ipynb #fff35194
 def d_stats(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> dict:
@@ -298,9 +307,9 @@ def d_stats(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> dict:
 @patch
 def _d_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
     "Discriminator loss on one micro-batch (plus R1 every `lazy_reg` steps, weighted by `lazy_reg`) and `d_stats`"
-    t, x_prev, xt, z = self._draw(x0)
+    with torch.no_grad(): t, x_prev, xt, z, _ = self._draw(x0, c)
     with autocast(self.device, self.mixed_precision):
-        with torch.no_grad(): fake, _ = self._fake(xt, t, z, c, drop)   # x'_{t-1} ~ q(x_{t-1} | x_t, x0' = G(x_t, z, t, c))
+        with torch.no_grad(): fake, _, _ = self._fake(xt, t, z, c, drop)   # x'_{t-1} ~ q(x_{t-1} | x_t, x0' = G(x_t, z, t, c))
         real_logits, fake_logits = self.D(x_prev, xt, t, c, drop), self.D(fake, xt, t, c, drop)
         loss = d_loss(real_logits, fake_logits)                          # L_D
     r1 = torch.zeros((), device=self.device)
@@ -311,11 +320,13 @@ def _d_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
 # %% ../nbs/08_ddgan.ipynb #894b8548
 @patch
 def _g_loss(self: DDGANTrainer, x0, c, drop) -> tuple:
-    "Generator loss on one micro-batch through the frozen D (plus `recon_weight` * ||x0' - x0||^2 if asked)"
-    t, _, xt, z = self._draw(x0)
+    "Generator loss on one micro-batch through the frozen D (plus `recon_weight` * ||x0' - x0||^2 if asked, and ContextDiff's consistency term with its adapter)"
+    t, _, xt, z, r = self._draw(x0, c)
     with autocast(self.device, self.mixed_precision):
-        fake, x0p = self._fake(xt, t, z, c, drop)
+        fake, x0p, r_hat = self._fake(xt, t, z, c, drop)
         loss = g_loss(self.D(fake, xt, t, c, drop))                      # L_G
+    if r is not None and getattr(self.diff, 'consistency', 0) > 0:   # + consistency ||r(x0) - r(x0')||^2 (notebook 12)
+        loss = loss + self.diff.consistency * reduce((r_hat.float() - r.float()) ** 2, 'b ... -> b', 'mean').mean()
     rec = torch.zeros((), device=self.device)
     if self.recon_weight > 0:
         w = recon_weights(self.diff, t, self.recon_weighting)                              # w_t: 1, or min(1, SNR_t)
@@ -382,7 +393,8 @@ def train_step(self: DDGANTrainer, batches) -> float:
 @patch
 def describe(self: DDGANTrainer) -> dict:
     "A DDGAN's checkpoint config (`checkpoint_config`): G as `unet`, D as `disc`, the diffusion, `tanh`, its settings as `train`"
-    return checkpoint_config('ddgan', self.G.config, self.diff.config, disc=self.D.config, tanh=self.tanh, train=self.hp)
+    ctx = {'contextdiff': self.G.adapter.config} if getattr(self.G, 'has_context', False) else {}   # ContextDiff's adapter (notebook 12)
+    return checkpoint_config('ddgan', self.G.config, self.diff.config, disc=self.D.config, tanh=self.tanh, train=self.hp, **ctx)
 
 # %% ../nbs/08_ddgan.ipynb #894052c1
 def load_ddgan(ckpt, ema: bool = True, device=None):
