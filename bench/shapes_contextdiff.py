@@ -24,7 +24,9 @@ import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = {'plain_x0': ['--target', 'x0'], 'adapter': ['--context_adapter'], 'plain_eps': [],
-            'adapter_signal_noise': ['--context_adapter', '--shift', 'signal_noise'], 'adapter_no_consistency': ['--context_adapter', '--consistency', '0']}
+            'adapter_signal_noise': ['--context_adapter', '--shift', 'signal_noise'], 'adapter_no_consistency': ['--context_adapter', '--consistency', '0'],
+            # the latent DDGAN of the main command (its own guidance, 1.5), without and with the adapter's shifted pairs and posterior
+            'ddgan': ['--model', 'ddgan', '--cfg', '1.5'], 'ddgan_adapter': ['--model', 'ddgan', '--cfg', '1.5', '--context_adapter']}
 KEYS = ('steps', 'prompt_fidelity', 'prompt_fidelity_seen', 'prompt_fidelity_unseen', 'prompt_fidelity_1_object',
         'prompt_fidelity_2_objects', 'diversity', 'fd', 'fd_real_vs_real', 'sample_seconds_per_image')
 
@@ -46,8 +48,10 @@ def run(a, base: Path, variant: str, seed: int) -> dict:
         print('$', ' '.join(cmd), flush=True)
         subprocess.run([sys.executable, *cmd[1:]], check=True, cwd=ROOT)
     m = json.loads((out/'metrics.json').read_text())
-    q = shapes_sample_quality(load_pipeline(out), m.get('eval_split', 'test'), a.eval_samples, a.cfg, steps=a.sample_steps)
-    return {**{k: m.get(k) for k in KEYS}, **q, 'train_seconds': m.get('train_seconds'), 'command': ' '.join(cmd)}
+    steps = {'steps': a.sample_steps} if m.get('model') == 'ddpm' else {}          # a DDGAN samples with its own T steps
+    q = shapes_sample_quality(load_pipeline(out), m.get('eval_split', 'test'), a.eval_samples, m.get('eval_cfg', a.cfg), **steps)
+    return {**{k: m.get(k) for k in KEYS}, **q, 'train_seconds': m.get('train_seconds'), 'eval_cfg': m.get('eval_cfg'),
+            'final_losses': m.get('final_losses'), 'command': ' '.join(cmd)}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

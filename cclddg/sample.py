@@ -63,6 +63,12 @@ def sample_parser() -> ArgumentParser:
     p.add_argument('--raw', action='store_true', help='use the raw weights instead of the EMA weights')
     p.add_argument('--truncation', type=float, default=None, help='VQ-Diffusion: keep the most probable x0 tokens up to this cumulative probability, in (0, 1] (default: 1)')
     p.add_argument('--fast', type=int, default=None, help='VQ-Diffusion: sample every k-th step (default: 1)')
+    e = p.add_argument_group('video editing (text DDPMs, notebook 13): edit a held-out shapes_video clip').add_argument
+    e('--edit', default=None, help="the edit, e.g. 'the red circle becomes a blue square', or a full target caption")
+    e('--clip', type=int, default=0, help='which held-out test clip of shapes_video to edit (default: 0)')
+    e('--strength', type=float, default=0.6, help='how far the frames are inverted, in (0, 1] (default: 0.6)')
+    e('--noise', default='inverted', help='temporal coupling: inverted, shared or independent (default: inverted)')
+    e('--no_mask', action='store_true', help='let the edit change everything (default: a mask keeps what the edit does not name)')
     return p
 
 # %% ../nbs/14_sample.ipynb #cd3ace0b
@@ -99,6 +105,31 @@ def _draw(pipe: CclddgPipeline, a, scale: float) -> dict:
     images, labels = pipe.sample(a.labels, a.n_per_label, steps, scale, a.sampler, a.eta, a.seed, **opts)
     return dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
 
+# %% ../nbs/14_sample.ipynb #c7f43295
+def _check_edit_flags(a):
+    "The flags of --edit, before anything is loaded"
+    from cclddg.video import NOISES
+    check(a.clip >= 0, f"--clip must be a clip number >= 0, got {a.clip}")
+    check(math.isfinite(a.strength) and 0 < a.strength <= 1, f"--strength must lie in (0, 1], got {a.strength}")
+    check(a.noise in NOISES, f"unknown --noise '{a.noise}': expected one of {', '.join(NOISES)}")
+    check(a.sampler == 'ddim' and a.eta == 0 and a.truncation is None and a.fast is None, "--edit runs deterministic DDIM: drop --sampler, --eta, --truncation and --fast")
+
+def _edit(pipe: CclddgPipeline, a, scale: float, out: Path):
+    "`--edit`: edit held-out test clip `--clip` of shapes_video; saves source, edited and mask [F, C, H, W] in [0, 1] and the captions, and a 2-row grid"
+    from cclddg.data import ShapesVideo, caption_for
+    from cclddg.video import edit_video, apply_edit
+    check(pipe.kind == 'ddpm' and exists(pipe.embedder), f"--edit needs a text-conditioned DDPM (--model ddpm --embedder ...); '{a.ckpt}' holds a "
+          f"{'text' if exists(pipe.embedder) else 'class or unconditional'} {pipe.kind}")
+    clip = ShapesVideo('test', img_size=pipe.config['data']['img_size'], n=max(250, a.clip + 1)).clip(a.clip)
+    target = caption_for(apply_edit(clip['objects'], a.edit))
+    r = edit_video(pipe, clip['video'], clip['canonical'], target, strength=a.strength, steps=default(a.steps, 50), cfg=scale,
+                   noise=a.noise, mask=not a.no_mask, seed=a.seed, progress=True)
+    unit = lambda x: ((x + 1) / 2).numpy().astype(np.float32)
+    _save_npz(out, source=unit(clip['video']), edited=unit(r['video']), mask=r['mask'].numpy().astype(np.float32),
+              source_caption=np.array(clip['canonical']), target_caption=np.array(target), edit=np.array(a.edit))
+    save_grid(torch.cat([clip['video'], r['video']]), out.with_suffix('.png'), nrow=len(clip['video']))
+    print(f"edited clip {a.clip} ({clip['canonical']!r} -> {target!r}; guidance {scale:g}) into {out} and {out.with_suffix('.png')}")
+
 # %% ../nbs/14_sample.ipynb #b65e244d
 @cli_errors
 def main(argv=None):
@@ -106,7 +137,9 @@ def main(argv=None):
     a = sample_parser().parse_args(argv)
     out = Path(a.out)
     _check_out(out)
-    check((a.labels is None) != (a.prompts is None), "give either --labels (class models) or --prompts (text models)")
+    check(sum(x is not None for x in (a.labels, a.prompts, a.edit)) == 1,
+          "give one of --labels (class models), --prompts (text models) or --edit (video editing with a text DDPM)")
+    if a.edit is not None: _check_edit_flags(a)
     check(a.n_per_label > 0, f"--n_per_label must be positive, got {a.n_per_label}")
     check(a.cfg is None or (math.isfinite(a.cfg) and a.cfg >= 0), f"--cfg must be a finite guidance scale >= 0, got {a.cfg}")
     cfg = load_config(a.ckpt)
@@ -116,6 +149,7 @@ def main(argv=None):
     check(cfg.get('model') != 'vqdiffusion' or (a.sampler == 'ddim' and a.eta == 0), "--sampler/--eta apply to the Gaussian DDPMs")
     check(a.prompts is None or not net_config(cfg).get('n_classes'), f"'{a.ckpt}' holds a class-conditional model: give --labels, not --prompts")
     pipe, scale = load_pipeline(a.ckpt, a.device, use_ema=not a.raw), default(a.cfg, eval_guidance(cfg))
+    if a.edit is not None: return _edit(pipe, a, scale, out)
     arrays = _draw(pipe, a, scale)
     _save_npz(out, **arrays)
     save_grid(torch.as_tensor(arrays['images']) * 2 - 1, out.with_suffix('.png'), nrow=a.n_per_label)
