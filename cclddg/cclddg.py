@@ -9,7 +9,7 @@ Docs: https://cclddg.github.io/cclddg/cclddg.html.md"""
 
 # %% ../nbs/09_cclddg.ipynb #3d610a68
 from __future__ import annotations
-import re, time
+import math, re, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -31,9 +31,9 @@ from .evaluation import evaluate_shapes_samples, frechet_distance, as_images, ba
 # %% auto #0
 __all__ = ['PHRASE_SEP', 'SAMPLERS', 'resolve_embedder_spec', 'load_cclddg', 'split_phrases', 'text_condition', 'EncodedDataset',
            'encode_batch', 'encode_dataset', 'choose_cond', 'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z',
-           'register_sampler', 'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'pairwise_spread', 'real_renders',
-           'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts', 'stills_of', 'sample_prompts',
-           'shapes_prompt_fidelity', 'shapes_sample_quality']
+           'register_sampler', 'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'eval_guidance', 'pairwise_spread',
+           'real_renders', 'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts', 'stills_of',
+           'sample_prompts', 'shapes_prompt_fidelity', 'shapes_sample_quality']
 
 # %% ../nbs/09_cclddg.ipynb #3bdb099e
 PHRASE_SEP = r'\s+and\s+|\s*;\s*'   # where a caption is split into object phrases: " and " and ";"
@@ -312,6 +312,13 @@ def load_pipeline(ckpt, device=None, use_ema: bool = True) -> CclddgPipeline:
     return CclddgPipeline(model, diff, cfg, device, ae, emb)
 
 load_cclddg = load_pipeline   # its earlier name
+
+def eval_guidance(config: dict) -> float:
+    "The guidance scale a checkpoint was evaluated at: its training flags' `cfg`, else 1 for a DDGAN and 2 for a DDPM"
+    t = config.get('train')
+    v = t.get('cfg') if isinstance(t, dict) else None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0: return float(v)
+    return 1. if config.get('model') == 'ddgan' else 2.
 
 # %% ../nbs/09_cclddg.ipynb #dd141509
 def pairwise_spread(x: torch.Tensor) -> float:

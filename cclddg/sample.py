@@ -18,7 +18,7 @@ from .training import load_config, net_config
 from .cclddg import CclddgPipeline, load_pipeline
 
 # %% auto #0
-__all__ = ['Pipeline', 'sample', 'sample_parser', 'eval_guidance', 'main']
+__all__ = ['Pipeline', 'sample', 'sample_parser', 'main']
 
 # %% ../nbs/14_sample.ipynb #ad0dae41
 Pipeline = CclddgPipeline   # the earlier name of the pixel-DDPM pipeline: one pipeline serves every family now
@@ -72,12 +72,7 @@ def sample_parser() -> ArgumentParser:
     return p
 
 # %% ../nbs/14_sample.ipynb #cd3ace0b
-def eval_guidance(config: dict) -> float:
-    "The guidance scale a checkpoint was evaluated at: its training flags' `cfg`, else 1 for a DDGAN and 2 for a DDPM"
-    t = config.get('train')
-    v = t.get('cfg') if isinstance(t, dict) else None
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0: return float(v)
-    return 1. if config.get('model') == 'ddgan' else 2.
+from .cclddg import eval_guidance   # defined with the loader (notebook 09): the guidance a checkpoint was evaluated at
 
 # %% ../nbs/14_sample.ipynb #e4aaefa0
 def _check_out(out: Path):

@@ -22,6 +22,7 @@ from .data import (SHAPES, COLOURS, SIZES, POSITIONS, COLOUR_RGB, AT, obj_index,
 from .diffusion import ddim_timesteps
 from .evaluation import predict_objects
 from .contextdiff import ContextNet
+from .cclddg import eval_guidance
 
 # %% auto #0
 __all__ = ['ATTR_SLOT', 'NOISES', 'describe', 'apply_edit', 'random_edit', 'noised', 'edit_mask', 'check_video', 'edit_video',
@@ -143,7 +144,6 @@ def edit_video(pipe, video, source, target, strength: float = 0.3, steps: int = 
                noise: str = 'inverted', mask: bool = True, threshold: float = 0.5, spacing: str = 'trailing', seed: int = 0,
                progress: bool = False) -> dict:
     "Edit clips [N, F, C, H, W] (or one [F, C, H, W]) in [-1, 1] from the `source` to the `target` caption (one each, or one per clip); returns 'video' (same shape, [-1, 1]), 'mask' [N, F, 1, H, W], and the model-space 'latents' and 'latent_mask' of the frames"
-    from cclddg.sample import eval_guidance
     check(pipe.kind == 'ddpm', f"editing inverts a DDPM's DDIM sampler; a {pipe.kind} model has none")
     check(exists(pipe.embedder), "editing by caption needs a text-conditioned model (trained with --embedder)")
     check(noise in NOISES, f"unknown noise '{noise}': expected one of {', '.join(NOISES)}")

@@ -15,7 +15,7 @@ from einops import rearrange, repeat
 from fastcore.basics import patch
 from .core import *
 from .cclddg import CclddgPipeline, load_pipeline
-from .sample import eval_guidance
+from .cclddg import eval_guidance
 
 # %% auto #0
 __all__ = ['lerp', 'slerp', 'interp_path', 'image_to_tensor', 'grid_png', 'SamplerWidget', 'clip_gif']
