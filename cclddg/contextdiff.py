@@ -193,15 +193,15 @@ def sampler_fn(self: ContextDiffusion, model, c=None, scale: float = 1., null_c=
 # %% ../nbs/12_contextdiff.ipynb #e7be2d25
 @patch
 def ddim_invert(self: GaussianDiffusion, model_fn, x0: torch.Tensor, steps: int = 50, timesteps=None, spacing: str = 'leading',
-                clip_x0: bool = True, progress: bool = True) -> torch.Tensor:
-    "Deterministic DDIM inversion of x0 to the highest of the timesteps; `ddim_sample(model_fn, x_T=..., ...)` with the same timesteps maps it back"
+                clip_x0: bool = True, progress: bool = True, trajectory: bool = False):
+    "Deterministic DDIM inversion of x0 to the highest of the timesteps (or, with `trajectory`, {t: x_t} at every one); `ddim_sample(model_fn, x_T=..., ...)` with the same timesteps maps it back"
     ts = sorted(_check_timesteps(timesteps, self.T) if exists(timesteps) else ddim_timesteps(self.T, steps, spacing))
-    x = x0
+    x, path = x0, {ts[0]: x0}                  # x at the lowest step is taken to be x0
     with torch.no_grad():
         for t, t_next in tqdm(list(zip(ts, ts[1:])), desc='DDIM inversion', disable=not progress, leave=False):
             tt = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
-            x = self.ddim_step(x, tt, model_fn(x, tt), t_next, 0., clip_x0)   # eta = 0: the same update, upwards
-    return x
+            x = path[t_next] = self.ddim_step(x, tt, model_fn(x, tt), t_next, 0., clip_x0)   # eta = 0: the same update, upwards
+    return path if trajectory else x
 
 # %% ../nbs/12_contextdiff.ipynb #5faac291
 @patch

@@ -21,7 +21,8 @@ from .data import (SHAPES, COLOURS, SIZES, POSITIONS, COLOUR_RGB, AT, obj_index,
                          unparsed_words, render_shapes, cell_of, ShapesVideo, _alt)
 from .diffusion import ddim_timesteps
 from .evaluation import predict_objects
-from .contextdiff import ContextNet
+from .contextdiff import _split
+from .ddgan import context_of
 from .cclddg import eval_guidance
 
 # %% auto #0
@@ -95,15 +96,14 @@ def random_edit(objects, rng: np.random.Generator, kinds=('colour', 'shape', 'bo
 # %% ../nbs/13_video_edit.ipynb #6d002dae
 NOISES = ('inverted', 'shared', 'independent')
 
-def _pred(out): return out[0] if isinstance(out, tuple) else out       # a ContextDiff model_fn returns (prediction, r_hat)
 
 def _tt(t: int, x: torch.Tensor) -> torch.Tensor: return torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
 
 def noised(pipe, z0: torch.Tensor, t: int, eps: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     "A draw of x_t from the model's forward process with noise `eps`: q(x_t | x_0), or ContextDiff's shifted q(x_t | x_0, c)"
     tt = _tt(t, z0)
-    if isinstance(pipe.model, ContextNet): return pipe.diffusion.q_sample(z0, tt, eps, pipe.model(z0, tt, c, context=True))
-    return pipe.diffusion.q_sample(z0, tt, eps)
+    r = context_of(pipe.model, z0, tt, c)                 # notebook 08's hook: r_phi(x0, c, t) for a ContextNet, else None
+    return pipe.diffusion.q_sample(z0, tt, eps) if r is None else pipe.diffusion.q_sample(z0, tt, eps, r)
 
 @torch.no_grad()
 def edit_mask(pipe, z0: torch.Tensor, c_src: torch.Tensor, c_tgt: torch.Tensor, t_frac: float = 0.5, n: int = 4,
@@ -115,7 +115,7 @@ def edit_mask(pipe, z0: torch.Tensor, c_src: torch.Tensor, c_tgt: torch.Tensor, 
     fns = [diff.sampler_fn(pipe.model, c, 1., clip_x0=clip) for c in (c_src, c_tgt)]
     for _ in range(n):
         x = noised(pipe, z0, t, torch.randn(z0.shape, generator=gen).to(z0), c_src)
-        x0s = [diff.x0_hat(x, _tt(t, x), _pred(fn(x, _tt(t, x))), clip) for fn in fns]
+        x0s = [diff.x0_hat(x, _tt(t, x), _split(fn(x, _tt(t, x)))[0], clip) for fn in fns]   # a ContextDiff model_fn gives (prediction, r_hat)
         d = d + (x0s[1] - x0s[0]).abs().mean(1, keepdim=True)
     d = d / d.amax((2, 3), keepdim=True).clamp(min=1e-12)      # identical captions: d = 0 and the mask is empty
     return F.max_pool2d((d > threshold).float(), 3, 1, 1)
@@ -161,12 +161,9 @@ def edit_video(pipe, video, source, target, strength: float = 0.3, steps: int = 
     c_src = pipe.encode_prompts([s for s in src for _ in range(Fr)])
     c_tgt = pipe.encode_prompts([s for s in tgt for _ in range(Fr)])
     path = {-1: z0}                                           # the source's trajectory x^src_t, put back outside the mask
-    if noise == 'inverted':                                   # DDIM inversion under the source caption, no guidance
-        fn, xt, up = diff.sampler_fn(pipe.model, c_src, 1., clip_x0=clip), z0, ts[::-1]
-        path[up[0]] = z0                                      # x at the lowest step is taken to be x0 (as ddim_invert does)
-        for t, t_next in tqdm(list(zip(up, up[1:])), desc='inversion', disable=not progress, leave=False):
-            xt = diff.ddim_step(xt, _tt(t, xt), fn(xt, _tt(t, xt)), t_next, 0., clip)
-            path[t_next] = xt
+    if noise == 'inverted':                                   # DDIM inversion under the source caption, no guidance (notebook 12)
+        path.update(diff.ddim_invert(diff.sampler_fn(pipe.model, c_src, 1., clip_x0=clip), z0, timesteps=ts, clip_x0=clip,
+                                     progress=progress, trajectory=True))
     else:                                                     # SDEdit: one noise per clip ('shared') or per frame
         gen = torch.Generator().manual_seed(seed)
         eps = torch.randn((N, 1 if noise == 'shared' else Fr, *z0.shape[1:]), generator=gen)
