@@ -37,7 +37,8 @@ def q_pair(diff: GaussianDiffusion, x0: torch.Tensor, t, generator: torch.Genera
     a_prev = diff.abar_at(t - 1, x0)                          # abar_{t-1}, with abar_{-1} = 1
     x_prev = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * e1    # x_{t-1} = sqrt(abar_{t-1}) x_0 + sqrt(1 - abar_{t-1}) eps_1
     if r is not None:                                         # ContextDiff: x_{t-1} + k_{t-1} r, then the shifted step (notebook 12)
-        return x_prev + diff.k_at(t - 1, x0) * r, diff.q_step(x_prev + diff.k_at(t - 1, x0) * r, t, r, e2)
+        x_prev = x_prev + diff.k_at(t - 1, x0) * r
+        return x_prev, diff.q_step(x_prev, t, r, e2)
     # x_t = sqrt(alpha_t) x_{t-1} + sqrt(beta_t) eps_2
     xt = _at(diff.alphas, t, x0).sqrt() * x_prev + _at(diff.betas, t, x0).sqrt() * e2
     return x_prev, xt

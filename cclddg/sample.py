@@ -69,6 +69,8 @@ def sample_parser() -> ArgumentParser:
     e('--strength', type=float, default=0.3, help='how far the frames are inverted, in (0, 1] (default: 0.3, chosen on validation clips)')
     e('--noise', default='inverted', help='temporal coupling: inverted, shared or independent (default: inverted)')
     e('--no_mask', action='store_true', help='let the edit change everything (default: a mask keeps what the edit does not name)')
+    e('--mask_over', default='frame', help='one mask per frame, or one for the whole clip (frame or clip; default: frame)')
+    e('--attend', default='self', help="cross-frame self-attention: self, first or sparse_causal (default: self)")
     return p
 
 # %% ../nbs/14_sample.ipynb #cd3ace0b
@@ -103,10 +105,12 @@ def _draw(pipe: CclddgPipeline, a, scale: float) -> dict:
 # %% ../nbs/14_sample.ipynb #c7f43295
 def _check_edit_flags(a):
     "The flags of --edit, before anything is loaded"
-    from cclddg.video import NOISES
+    from cclddg.video import NOISES, ATTENDS
     check(a.clip >= 0, f"--clip must be a clip number >= 0, got {a.clip}")
     check(math.isfinite(a.strength) and 0 < a.strength <= 1, f"--strength must lie in (0, 1], got {a.strength}")
     check(a.noise in NOISES, f"unknown --noise '{a.noise}': expected one of {', '.join(NOISES)}")
+    check(a.attend in ATTENDS, f"unknown --attend '{a.attend}': expected one of {', '.join(ATTENDS)}")
+    check(a.mask_over in ('frame', 'clip'), f"unknown --mask_over '{a.mask_over}': expected frame or clip")
     check(a.sampler == 'ddim' and a.eta == 0 and a.truncation is None and a.fast is None, "--edit runs deterministic DDIM: drop --sampler, --eta, --truncation and --fast")
 
 def _edit(pipe: CclddgPipeline, a, scale: float, out: Path):
@@ -118,7 +122,7 @@ def _edit(pipe: CclddgPipeline, a, scale: float, out: Path):
     clip = ShapesVideo('test', img_size=pipe.config['data']['img_size'], n=max(250, a.clip + 1)).clip(a.clip)
     target = caption_for(apply_edit(clip['objects'], a.edit))
     r = edit_video(pipe, clip['video'], clip['canonical'], target, strength=a.strength, steps=default(a.steps, 50), cfg=scale,
-                   noise=a.noise, mask=not a.no_mask, seed=a.seed, progress=True)
+                   noise=a.noise, mask=not a.no_mask, attend=a.attend, mask_over=a.mask_over, seed=a.seed, progress=True)
     unit = lambda x: ((x + 1) / 2).numpy().astype(np.float32)
     _save_npz(out, source=unit(clip['video']), edited=unit(r['video']), mask=r['mask'].numpy().astype(np.float32),
               source_caption=np.array(clip['canonical']), target_caption=np.array(target), edit=np.array(a.edit))

@@ -11,23 +11,29 @@ Docs: https://cclddg.github.io/cclddg/video_edit.html.md"""
 # %% ../nbs/13_video_edit.ipynb #2eaf9bc8
 from __future__ import annotations
 import math, re
+from contextlib import contextmanager
+from functools import partial
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
-from einops import rearrange, repeat
+from einops import rearrange, reduce, repeat
 from tqdm.auto import tqdm
 from .core import check, exists, default
 from .data import (SHAPES, COLOURS, SIZES, POSITIONS, COLOUR_RGB, AT, obj_index, caption_for, parse_caption,
                          unparsed_words, render_shapes, cell_of, ShapesVideo, _alt)
+from . import diffusion
 from .diffusion import ddim_timesteps
 from .evaluation import predict_objects
 from .contextdiff import _split
 from .ddgan import context_of
 from .cclddg import eval_guidance
+from .unet import SelfAttention, attention
 
 # %% auto #0
-__all__ = ['ATTR_SLOT', 'NOISES', 'describe', 'apply_edit', 'random_edit', 'noised', 'edit_mask', 'check_video', 'edit_video',
-           'colour_centroids', 'ideal_edit', 'edit_scores', 'mean_scores', 'animate_clips']
+__all__ = ['ATTR_SLOT', 'NOISES', 'ATTENDS', 'describe', 'apply_edit', 'random_edit', 'noised', 'edit_mask', 'check_video',
+           'frame_kv', 'frame_attention', 'edit_video', 'colour_centroids', 'ideal_edit', 'edit_scores', 'mean_scores',
+           'animate_clips']
 
 # %% ../nbs/13_video_edit.ipynb #61c5f8d5
 _ARTICLES = {'the', 'a', 'an'}
@@ -107,8 +113,8 @@ def noised(pipe, z0: torch.Tensor, t: int, eps: torch.Tensor, c: torch.Tensor) -
 
 @torch.no_grad()
 def edit_mask(pipe, z0: torch.Tensor, c_src: torch.Tensor, c_tgt: torch.Tensor, t_frac: float = 0.5, n: int = 4,
-              threshold: float = 0.5, seed: int = 0) -> torch.Tensor:
-    "DiffEdit's mask [B, 1, h, w] (0/1) of where the target caption changes the model's x0 estimate: mean |x0_tgt - x0_src| over `n` noises at t_frac*T, normalised per frame, > threshold, dilated by one pixel"
+              threshold: float = 0.5, seed: int = 0, frames: int = 1) -> torch.Tensor:
+    "DiffEdit's mask [B, 1, h, w] (0/1) of where the target caption changes the model's x0 estimate: mean |x0_tgt - x0_src| over `n` noises at t_frac*T (and over each clip's `frames` consecutive frames when `frames` > 1: one mask per clip), normalised, > threshold, dilated by one pixel"
     check(0 <= threshold < 1, f"the mask threshold must lie in [0, 1), got {threshold}")
     diff, clip = pipe.diffusion, pipe.ae is None
     t, gen, d = int(t_frac * (diff.T - 1)), torch.Generator().manual_seed(seed), 0.
@@ -117,6 +123,8 @@ def edit_mask(pipe, z0: torch.Tensor, c_src: torch.Tensor, c_tgt: torch.Tensor, 
         x = noised(pipe, z0, t, torch.randn(z0.shape, generator=gen).to(z0), c_src)
         x0s = [diff.x0_hat(x, _tt(t, x), _split(fn(x, _tt(t, x)))[0], clip) for fn in fns]   # a ContextDiff model_fn gives (prediction, r_hat)
         d = d + (x0s[1] - x0s[0]).abs().mean(1, keepdim=True)
+    check(d.shape[0] % frames == 0, f"a batch of {d.shape[0]} is not a whole number of {frames}-frame clips")
+    d = repeat(reduce(d, '(n f) c h w -> n c h w', 'mean', f=frames), 'n c h w -> (n f) c h w', f=frames)
     d = d / d.amax((2, 3), keepdim=True).clamp(min=1e-12)      # identical captions: d = 0 and the mask is empty
     return F.max_pool2d((d > threshold).float(), 3, 1, 1)
 
@@ -138,16 +146,50 @@ def check_video(pipe, video) -> torch.Tensor:
     check(torch.isfinite(v).all() and v.min() >= -1.001 and v.max() <= 1.001, "the video's values must be finite and lie in [-1, 1]")
     return v
 
+# %% ../nbs/13_video_edit.ipynb #eaf79f85
+ATTENDS = ('self', 'first', 'sparse_causal')
+
+def frame_kv(u: torch.Tensor, frames: int, attend: str) -> torch.Tensor:
+    "Keys or values [B, heads, L, d] of frames laid out clip after clip -> those each frame attends to under `attend` [B, heads, L', d]"
+    check(attend in ATTENDS, f"unknown attend '{attend}': expected one of {', '.join(ATTENDS)}")
+    if attend == 'self': return u
+    check(u.shape[0] % frames == 0, f"a batch of {u.shape[0]} is not a whole number of {frames}-frame clips")
+    u = rearrange(u, '(n f) h l d -> n f h l d', f=frames)
+    first = u[:, :1].expand_as(u)
+    other = u if attend == 'first' else torch.cat([u[:, :1], u[:, :-1]], 1)       # sparse causal: the previous frame
+    return rearrange(torch.cat([first, other], 3), 'n f h l d -> (n f) h l d')
+
+def _frame_attention_forward(self: SelfAttention, x, frames: int, attend: str):
+    "SelfAttention.forward with keys and values from the frames `attend` names"
+    q, k, v = rearrange(self.qkv(self.norm(x)), 'b (three h d) x y -> three b h (x y) d', three=3, h=self.n_heads)
+    o = rearrange(attention(q, frame_kv(k, frames, attend), frame_kv(v, frames, attend)), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
+    return x + self.proj(o)
+
+@contextmanager
+def frame_attention(model: nn.Module, frames: int, attend: str = 'first'):
+    "Within the block, every `SelfAttention` of `model` attends across the frames of each clip (`attend` of `ATTENDS`)"
+    check(attend in ATTENDS, f"unknown attend '{attend}': expected one of {', '.join(ATTENDS)}")
+    mods = [m for m in model.modules() if isinstance(m, SelfAttention)] if attend != 'self' else []
+    rows = diffusion.CPU_ROWS                                   # samplers' CPU chunks must hold whole clips
+    for m in mods: m.forward = partial(_frame_attention_forward, m, frames=frames, attend=attend)
+    if mods: diffusion.CPU_ROWS = max(frames, rows // frames * frames)
+    try: yield model
+    finally:
+        diffusion.CPU_ROWS = rows
+        for m in mods: del m.forward                            # back to the class's forward
+
 # %% ../nbs/13_video_edit.ipynb #3e88d7ac
 @torch.no_grad()
 def edit_video(pipe, video, source, target, strength: float = 0.3, steps: int = 50, cfg: float | None = None,
                noise: str = 'inverted', mask: bool = True, threshold: float = 0.5, spacing: str = 'trailing', seed: int = 0,
-               progress: bool = False) -> dict:
-    "Edit clips [N, F, C, H, W] (or one [F, C, H, W]) in [-1, 1] from the `source` to the `target` caption (one each, or one per clip); returns 'video' (same shape, [-1, 1]), 'mask' [N, F, 1, H, W], and the model-space 'latents' and 'latent_mask' of the frames"
+               attend: str = 'self', mask_over: str = 'frame', progress: bool = False) -> dict:
+    "Edit clips [N, F, C, H, W] (or one [F, C, H, W]) in [-1, 1] from the `source` to the `target` caption (one each, or one per clip), with `noise` coupling the frames' starting points, `attend` their self-attention (`frame_attention`) and `mask_over='clip'` one mask per clip; returns 'video' (same shape, [-1, 1]), 'mask' [N, F, 1, H, W], and the model-space 'latents' and 'latent_mask' of the frames"
     check(pipe.kind == 'ddpm', f"editing inverts a DDPM's DDIM sampler; a {pipe.kind} model has none")
     check(exists(pipe.embedder), "editing by caption needs a text-conditioned model (trained with --embedder)")
     check(noise in NOISES, f"unknown noise '{noise}': expected one of {', '.join(NOISES)}")
     check(isinstance(strength, (int, float)) and 0 < strength <= 1, f"strength must lie in (0, 1], got {strength!r}")
+    check(attend in ATTENDS, f"unknown attend '{attend}': expected one of {', '.join(ATTENDS)}")
+    check(mask_over in ('frame', 'clip'), f"unknown mask_over '{mask_over}': expected 'frame' or 'clip'")
     v = check_video(pipe, video)
     N, Fr = v.shape[:2]
     src, tgt = _captions(source, N, 'source'), _captions(target, N, 'target')
@@ -160,20 +202,21 @@ def edit_video(pipe, video, source, target, strength: float = 0.3, steps: int = 
     z0 = pipe.ae.encode(x) if exists(pipe.ae) else x
     c_src = pipe.encode_prompts([s for s in src for _ in range(Fr)])
     c_tgt = pipe.encode_prompts([s for s in tgt for _ in range(Fr)])
-    path = {-1: z0}                                           # the source's trajectory x^src_t, put back outside the mask
-    if noise == 'inverted':                                   # DDIM inversion under the source caption, no guidance (notebook 12)
-        path.update(diff.ddim_invert(diff.sampler_fn(pipe.model, c_src, 1., clip_x0=clip), z0, timesteps=ts, clip_x0=clip,
-                                     progress=progress, trajectory=True))
-    else:                                                     # SDEdit: one noise per clip ('shared') or per frame
-        gen = torch.Generator().manual_seed(seed)
-        eps = torch.randn((N, 1 if noise == 'shared' else Fr, *z0.shape[1:]), generator=gen)
-        eps = rearrange(eps.expand(N, Fr, *z0.shape[1:]), 'n f c h w -> (n f) c h w').to(z0)
-        path.update({t: noised(pipe, z0, t, eps, c_src) for t in ts})
-    m = edit_mask(pipe, z0, c_src, c_tgt, threshold=threshold, seed=seed) if mask else torch.ones_like(z0[:, :1])
-    fn, xt = diff.sampler_fn(pipe.model, c_tgt, cfg, clip_x0=clip), path[ts[0]]
-    for t, t_prev in tqdm(list(zip(ts, ts[1:] + [-1])), desc='editing', disable=not progress, leave=False):
-        xt = diff.ddim_step(xt, _tt(t, xt), fn(xt, _tt(t, xt)), t_prev, 0., clip)
-        xt = m * xt + (1 - m) * path[t_prev]
+    with frame_attention(pipe.model, Fr, attend):             # off for attend='self'
+        path = {-1: z0}                                           # the source's trajectory x^src_t, put back outside the mask
+        if noise == 'inverted':                                   # DDIM inversion under the source caption, no guidance (notebook 12)
+            path.update(diff.ddim_invert(diff.sampler_fn(pipe.model, c_src, 1., clip_x0=clip), z0, timesteps=ts, clip_x0=clip,
+                                         progress=progress, trajectory=True))
+        else:                                                     # SDEdit: one noise per clip ('shared') or per frame
+            gen = torch.Generator().manual_seed(seed)
+            eps = torch.randn((N, 1 if noise == 'shared' else Fr, *z0.shape[1:]), generator=gen)
+            eps = rearrange(eps.expand(N, Fr, *z0.shape[1:]), 'n f c h w -> (n f) c h w').to(z0)
+            path.update({t: noised(pipe, z0, t, eps, c_src) for t in ts})
+        m = edit_mask(pipe, z0, c_src, c_tgt, threshold=threshold, seed=seed, frames=Fr if mask_over == 'clip' else 1) if mask else torch.ones_like(z0[:, :1])
+        fn, xt = diff.sampler_fn(pipe.model, c_tgt, cfg, clip_x0=clip), path[ts[0]]
+        for t, t_prev in tqdm(list(zip(ts, ts[1:] + [-1])), desc='editing', disable=not progress, leave=False):
+            xt = diff.ddim_step(xt, _tt(t, xt), fn(xt, _tt(t, xt)), t_prev, 0., clip)
+            xt = m * xt + (1 - m) * path[t_prev]
     out = pipe.ae.decode(xt) if exists(pipe.ae) else xt
     shape = v.shape if torch.as_tensor(video).ndim == 5 else v.shape[1:]          # as given: a clip or a batch of clips
     per_clip = lambda x: rearrange(x.float().cpu(), '(n f) c h w -> n f c h w', n=N).reshape(*shape[:-3], *x.shape[1:])

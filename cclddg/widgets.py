@@ -149,6 +149,9 @@ def _edit_controls(self: SamplerWidget):
     self.strength = W.FloatSlider(value=.3, min=.05, max=1., step=.05, description='strength', style=s)
     self.coupling = W.Dropdown(options=['inverted', 'shared', 'independent'], description='noise', style=s, layout=W.Layout(width='240px'))
     self.use_mask = W.Checkbox(value=True, description='mask (keep what the edit does not name)', indent=False)
+    self.mask_over = W.Dropdown(options=['frame', 'clip'], description='one mask per', style=s, layout=W.Layout(width='240px'))
+    self.attend = W.Dropdown(options=['self', 'first', 'sparse_causal'], description='attention', style=s, layout=W.Layout(width='240px'),
+                             tooltip="cross-frame self-attention: each frame's own pixels, + the first frame's, or the first and previous frames'")
     self.edit_btn, self.edit_caption, self.edit_img = W.Button(description='Edit clip', icon='film'), W.HTML(), W.Image(format='gif')
 
 # %% ../nbs/16_widgets.ipynb #07a32257
@@ -222,7 +225,7 @@ def _layout(self: SamplerWidget):
                               W.HBox([self.seed_a, self.seed_b]), W.HBox([self.n_interp, self.interp_mode, self.interp_btn]), self.strip_img])
     self.edit_box = W.VBox([W.HTML('<b>Video editing</b> of a held-out <code>shapes_video</code> clip (text DDPMs; notebook 13)'),
                             W.HBox([self.edit_clip, self.edit_caption]), self.edit_text, W.HBox([self.strength, self.coupling]),
-                            self.use_mask, self.edit_btn, self.edit_img])
+                            W.HBox([self.use_mask, self.mask_over, self.attend]), self.edit_btn, self.edit_img])
     self.tabs = W.Tab([self.interp_box, self.edit_box])
     for i, t in enumerate(('Interpolation', 'Video editing')): self.tabs.set_title(i, t)
     self.ui = W.VBox([W.HBox([self.ckpt, self.load_btn]), self.info, self.mode, self.prompt, self.cls, self.upload,
@@ -430,7 +433,8 @@ def edit(self: SamplerWidget) -> torch.Tensor:
     target = caption_for(apply_edit(clip['objects'], _clean_prompt(self.edit_text.value, 'description of the edit')))
     self.status, t0 = 'editing...', time.perf_counter()
     out = edit_video(self.pipe, clip['video'], clip['canonical'], target, strength=float(self.strength.value), steps=int(self.steps.value),
-                     cfg=float(self.cfg.value), noise=self.coupling.value, mask=bool(self.use_mask.value), seed=int(self.seed.value))
+                     cfg=float(self.cfg.value), noise=self.coupling.value, mask=bool(self.use_mask.value),
+                     mask_over=self.mask_over.value, attend=self.attend.value, seed=int(self.seed.value))
     self.edited = out['video']
     self.edit_img.value = clip_gif([clip['video'], out['video']]); _show(self.edit_img, True)
     self.edit_caption.value = f"<i>{html.escape(clip['canonical'])}</i> &rarr; <i>{html.escape(target)}</i>"
