@@ -113,9 +113,10 @@ def noised(pipe, z0: torch.Tensor, t: int, eps: torch.Tensor, c: torch.Tensor) -
 
 @torch.no_grad()
 def edit_mask(pipe, z0: torch.Tensor, c_src: torch.Tensor, c_tgt: torch.Tensor, t_frac: float = 0.5, n: int = 4,
-              threshold: float = 0.5, seed: int = 0, frames: int = 1) -> torch.Tensor:
-    "DiffEdit's mask [B, 1, h, w] (0/1) of where the target caption changes the model's x0 estimate: mean |x0_tgt - x0_src| over `n` noises at t_frac*T (and over each clip's `frames` consecutive frames when `frames` > 1: one mask per clip), normalised, > threshold, dilated by one pixel"
+              threshold: float = 0.5, seed: int = 0, frames: int = 1, dilate: int = 1) -> torch.Tensor:
+    "DiffEdit's mask [B, 1, h, w] (0/1) of where the target caption changes the model's x0 estimate: mean |x0_tgt - x0_src| over `n` noises at t_frac*T (and over each clip's `frames` consecutive frames when `frames` > 1: one mask per clip), normalised, > threshold, dilated by `dilate` pixels"
     check(0 <= threshold < 1, f"the mask threshold must lie in [0, 1), got {threshold}")
+    check(isinstance(dilate, int) and dilate >= 0, f"dilate must be a whole number of pixels >= 0, got {dilate!r}")
     diff, clip = pipe.diffusion, pipe.ae is None
     t, gen, d = int(t_frac * (diff.T - 1)), torch.Generator().manual_seed(seed), 0.
     fns = [diff.sampler_fn(pipe.model, c, 1., clip_x0=clip) for c in (c_src, c_tgt)]
@@ -126,7 +127,8 @@ def edit_mask(pipe, z0: torch.Tensor, c_src: torch.Tensor, c_tgt: torch.Tensor, 
     check(d.shape[0] % frames == 0, f"a batch of {d.shape[0]} is not a whole number of {frames}-frame clips")
     d = repeat(reduce(d, '(n f) c h w -> n c h w', 'mean', f=frames), 'n c h w -> (n f) c h w', f=frames)
     d = d / d.amax((2, 3), keepdim=True).clamp(min=1e-12)      # identical captions: d = 0 and the mask is empty
-    return F.max_pool2d((d > threshold).float(), 3, 1, 1)
+    m = (d > threshold).float()
+    return F.max_pool2d(m, 2 * dilate + 1, 1, dilate) if dilate else m
 
 # %% ../nbs/13_video_edit.ipynb #f20588f2
 def _captions(x, n: int, name: str) -> list:
