@@ -13,8 +13,15 @@ consistency over consecutive frames and over all pairs, frame accuracy), beside 
 edit. Edits are random (one object's colour, shape or both), drawn with a fixed seed. Saves
 bench/results/shapes_video_edit.json.
 
+Further couplings inside the edit (opt in with --configs): one DiffEdit mask per clip instead of per frame
+('inverted_clip_mask') and cross-frame self-attention ('inverted_first', 'inverted_sparse_causal'; notebook 13).
+
     python bench/shapes_cclddg.py && python bench/shapes_contextdiff.py   # first: the models
     python bench/shapes_video_edit.py
+    # the results in bench/results/shapes_video_edit.json: models trained ~9 single-core minutes (step budgets, the same for every seed)
+    OMP_NUM_THREADS=1 python bench/shapes_contextdiff.py --variants plain_x0 --seeds 0 1 2 --minutes 30 --train_args "--n_batches 2340" --eval_samples 100 --out bench/out/shapes_contextdiff_9min --results bench/out/cd9_plain.json
+    OMP_NUM_THREADS=1 python bench/shapes_contextdiff.py --variants adapter --seeds 0 1 2 --minutes 30 --train_args "--n_batches 1800" --eval_samples 100 --out bench/out/shapes_contextdiff_9min --results bench/out/cd9_adapter.json
+    OMP_NUM_THREADS=1 python bench/shapes_video_edit.py --runs bench/out/shapes_contextdiff_9min --configs inverted inverted_clip_mask inverted_first shared independent inverted_no_mask --strengths 0.15 0.2 0.3 0.4 --variants plain_x0 --results bench/results/shapes_video_edit.json   # and the same with --variants adapter --results bench/results/shapes_video_edit_adapter.json
     python bench/shapes_video_edit.py --seeds 0 --val_clips 4 --test_clips 4 --strengths 0.6 --thresholds 0.5 --steps 10   # smoke
 """
 import argparse, json, os, platform, statistics, sys, time
@@ -29,7 +36,8 @@ CONFIGS = {'inverted': dict(noise='inverted', mask=True), 'shared': dict(noise='
            'inverted_first': dict(noise='inverted', mask=True, attend='first'),
            'inverted_sparse_causal': dict(noise='inverted', mask=True, attend='sparse_causal'),
            'inverted_first_clip_mask': dict(noise='inverted', mask=True, attend='first', mask_over='clip')}
-TUNED_AS = {'independent': 'shared', 'inverted_no_mask': 'inverted'}   # whose validation choice a config uses (others: their own)
+TUNED_AS = {'independent': 'shared', 'inverted_no_mask': 'inverted', 'inverted_first': 'inverted', 'inverted_sparse_causal': 'inverted'}   # whose validation choice a config uses (others: their own)
+ABLATIONS = ('independent', 'inverted_no_mask', 'inverted_first', 'inverted_sparse_causal')   # run on --ablation_seeds only
 
 def rel(p) -> str:
     p = Path(p).resolve()
@@ -67,7 +75,7 @@ def main():
     p.add_argument('--strengths', type=float, nargs='+', default=[0.2, 0.3, 0.4, 0.5])
     p.add_argument('--thresholds', type=float, nargs='+', default=[0.5])
     p.add_argument('--configs', nargs='+', default=['inverted', 'shared', 'independent', 'inverted_no_mask'], help=f"of {', '.join(CONFIGS)}")
-    p.add_argument('--ablation_seeds', type=int, nargs='+', default=[0], help='seeds on which independent noise and no mask run too (the others: inverted and shared)')
+    p.add_argument('--ablation_seeds', type=int, nargs='+', default=[0], help=f"seeds on which {', '.join(ABLATIONS)} run too (the others run on every seed)")
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'shapes_video_edit.json'))
     a = p.parse_args()
     from cclddg.cclddg import load_pipeline
@@ -108,7 +116,7 @@ def main():
         for v in a.variants:
             pipe = load_pipeline(runs[(v, s)])
             for c in a.configs:
-                if c in ('independent', 'inverted_no_mask') and s not in a.ablation_seeds: continue
+                if c in ABLATIONS and s not in a.ablation_seeds: continue
                 r = score(pipe, judge, test, test_targets, steps=a.steps, seed=s, **chosen[v][TUNED_AS.get(c, c)], **CONFIGS[c])
                 rows.setdefault(v, {}).setdefault(c, []).append({**r, 'seed': s})
                 print(f"[test] {v} seed {s} {c}: " + ', '.join(f'{k} {x:.3f}' for k, x in r.items() if isinstance(x, float)), flush=True)

@@ -66,7 +66,7 @@ def sample_parser() -> ArgumentParser:
     e = p.add_argument_group('video editing (text DDPMs, notebook 13): edit a held-out shapes_video clip').add_argument
     e('--edit', default=None, help="the edit, e.g. 'the red circle becomes a blue square', or a full target caption")
     e('--clip', type=int, default=0, help='which held-out test clip of shapes_video to edit (default: 0)')
-    e('--strength', type=float, default=0.3, help='how far the frames are inverted, in (0, 1] (default: 0.3, chosen on validation clips)')
+    e('--strength', type=float, default=0.2, help='how far the frames are inverted, in (0, 1] (default: 0.2, chosen on validation clips)')
     e('--noise', default='inverted', help='temporal coupling: inverted, shared or independent (default: inverted)')
     e('--no_mask', action='store_true', help='let the edit change everything (default: a mask keeps what the edit does not name)')
     e('--mask_over', default='frame', help='one mask per frame, or one for the whole clip (frame or clip; default: frame)')

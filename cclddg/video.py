@@ -182,7 +182,7 @@ def frame_attention(model: nn.Module, frames: int, attend: str = 'first'):
 
 # %% ../nbs/13_video_edit.ipynb #3e88d7ac
 @torch.no_grad()
-def edit_video(pipe, video, source, target, strength: float = 0.3, steps: int = 50, cfg: float | None = None,
+def edit_video(pipe, video, source, target, strength: float = 0.2, steps: int = 50, cfg: float | None = None,
                noise: str = 'inverted', mask: bool = True, threshold: float = 0.5, spacing: str = 'trailing', seed: int = 0,
                attend: str = 'self', mask_over: str = 'frame', progress: bool = False) -> dict:
     "Edit clips [N, F, C, H, W] (or one [F, C, H, W]) in [-1, 1] from the `source` to the `target` caption (one each, or one per clip), with `noise` coupling the frames' starting points, `attend` their self-attention (`frame_attention`) and `mask_over='clip'` one mask per clip; returns 'video' (same shape, [-1, 1]), 'mask' [N, F, 1, H, W], and the model-space 'latents' and 'latent_mask' of the frames"

@@ -146,7 +146,7 @@ def _edit_controls(self: SamplerWidget):
     s = {'description_width': '90px'}
     self.edit_clip = W.IntText(value=0, description='test clip', style=s, layout=W.Layout(width='200px'))
     self.edit_text = W.Text(placeholder='the red circle becomes a blue square', description='edit', style=s, layout=W.Layout(width='420px'))
-    self.strength = W.FloatSlider(value=.3, min=.05, max=1., step=.05, description='strength', style=s)
+    self.strength = W.FloatSlider(value=.2, min=.05, max=1., step=.05, description='strength', style=s)
     self.coupling = W.Dropdown(options=['inverted', 'shared', 'independent'], description='noise', style=s, layout=W.Layout(width='240px'))
     self.use_mask = W.Checkbox(value=True, description='mask (keep what the edit does not name)', indent=False)
     self.mask_over = W.Dropdown(options=['frame', 'clip'], description='one mask per', style=s, layout=W.Layout(width='240px'))
