@@ -105,12 +105,12 @@ def _draw(pipe: CclddgPipeline, a, scale: float) -> dict:
 # %% ../nbs/14_sample.ipynb #c7f43295
 def _check_edit_flags(a):
     "The flags of --edit, before anything is loaded"
-    from cclddg.video import NOISES, ATTENDS
+    from cclddg.video import NOISES, ATTENDS, MASKS_OVER
     check(a.clip >= 0, f"--clip must be a clip number >= 0, got {a.clip}")
     check(math.isfinite(a.strength) and 0 < a.strength <= 1, f"--strength must lie in (0, 1], got {a.strength}")
     check(a.noise in NOISES, f"unknown --noise '{a.noise}': expected one of {', '.join(NOISES)}")
     check(a.attend in ATTENDS, f"unknown --attend '{a.attend}': expected one of {', '.join(ATTENDS)}")
-    check(a.mask_over in ('frame', 'clip'), f"unknown --mask_over '{a.mask_over}': expected frame or clip")
+    check(a.mask_over in MASKS_OVER, f"unknown --mask_over '{a.mask_over}': expected one of {', '.join(MASKS_OVER)}")
     check(a.sampler == 'ddim' and a.eta == 0 and a.truncation is None and a.fast is None, "--edit runs deterministic DDIM: drop --sampler, --eta, --truncation and --fast")
 
 def _edit(pipe: CclddgPipeline, a, scale: float, out: Path):

@@ -105,12 +105,14 @@ class SelfAttention(nn.Module):
         check(c % n_heads == 0, f"attention needs channels divisible by n_heads: {c} channels, n_heads={n_heads}")
         self.n_heads, self.norm = n_heads, group_norm(c, groups)
         self.qkv, self.proj = nn.Conv2d(c, 3 * c, 1), zero_init(nn.Conv2d(c, c, 1))
+        self.kv_hook = None        # optional fn(keys or values [B, h, L, d]) -> the keys or values to attend to (notebook 13's cross-frame attention)
 
 # %% ../nbs/03_unet.ipynb #69c75a58
 @patch
 def forward(self: SelfAttention, x):
     "x [B, C, H, W] -> x + attention over its H*W pixels, the same shape"
     q, k, v = rearrange(self.qkv(self.norm(x)), 'b (three h d) x y -> three b h (x y) d', three=3, h=self.n_heads)
+    if self.kv_hook is not None: k, v = self.kv_hook(k), self.kv_hook(v)
     o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
     return x + self.proj(o)
 

@@ -28,12 +28,12 @@ from .evaluation import predict_objects
 from .contextdiff import _split
 from .ddgan import context_of
 from .cclddg import eval_guidance
-from .unet import SelfAttention, attention
+from .unet import SelfAttention
 
 # %% auto #0
-__all__ = ['ATTR_SLOT', 'NOISES', 'ATTENDS', 'describe', 'apply_edit', 'random_edit', 'noised', 'edit_mask', 'check_video',
-           'frame_kv', 'frame_attention', 'edit_video', 'colour_centroids', 'ideal_edit', 'edit_scores', 'mean_scores',
-           'animate_clips']
+__all__ = ['ATTR_SLOT', 'NOISES', 'ATTENDS', 'MASKS_OVER', 'describe', 'apply_edit', 'random_edit', 'noised', 'edit_mask',
+           'check_video', 'frame_kv', 'frame_attention', 'edit_video', 'colour_centroids', 'ideal_edit', 'edit_scores',
+           'mean_scores', 'animate_clips']
 
 # %% ../nbs/13_video_edit.ipynb #61c5f8d5
 _ARTICLES = {'the', 'a', 'an'}
@@ -150,6 +150,7 @@ def check_video(pipe, video) -> torch.Tensor:
 
 # %% ../nbs/13_video_edit.ipynb #eaf79f85
 ATTENDS = ('self', 'first', 'sparse_causal')
+MASKS_OVER = ('frame', 'clip')
 
 def frame_kv(u: torch.Tensor, frames: int, attend: str) -> torch.Tensor:
     "Keys or values [B, heads, L, d] of frames laid out clip after clip -> those each frame attends to under `attend` [B, heads, L', d]"
@@ -161,24 +162,18 @@ def frame_kv(u: torch.Tensor, frames: int, attend: str) -> torch.Tensor:
     other = u if attend == 'first' else torch.cat([u[:, :1], u[:, :-1]], 1)       # sparse causal: the previous frame
     return rearrange(torch.cat([first, other], 3), 'n f h l d -> (n f) h l d')
 
-def _frame_attention_forward(self: SelfAttention, x, frames: int, attend: str):
-    "SelfAttention.forward with keys and values from the frames `attend` names"
-    q, k, v = rearrange(self.qkv(self.norm(x)), 'b (three h d) x y -> three b h (x y) d', three=3, h=self.n_heads)
-    o = rearrange(attention(q, frame_kv(k, frames, attend), frame_kv(v, frames, attend)), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
-    return x + self.proj(o)
-
 @contextmanager
 def frame_attention(model: nn.Module, frames: int, attend: str = 'first'):
     "Within the block, every `SelfAttention` of `model` attends across the frames of each clip (`attend` of `ATTENDS`)"
     check(attend in ATTENDS, f"unknown attend '{attend}': expected one of {', '.join(ATTENDS)}")
     mods = [m for m in model.modules() if isinstance(m, SelfAttention)] if attend != 'self' else []
     rows = diffusion.CPU_ROWS                                   # samplers' CPU chunks must hold whole clips
-    for m in mods: m.forward = partial(_frame_attention_forward, m, frames=frames, attend=attend)
+    for m in mods: m.kv_hook = partial(frame_kv, frames=frames, attend=attend)   # notebook 03's hook on keys and values
     if mods: diffusion.CPU_ROWS = max(frames, rows // frames * frames)
     try: yield model
     finally:
         diffusion.CPU_ROWS = rows
-        for m in mods: del m.forward                            # back to the class's forward
+        for m in mods: m.kv_hook = None
 
 # %% ../nbs/13_video_edit.ipynb #3e88d7ac
 @torch.no_grad()
@@ -191,7 +186,7 @@ def edit_video(pipe, video, source, target, strength: float = 0.2, steps: int = 
     check(noise in NOISES, f"unknown noise '{noise}': expected one of {', '.join(NOISES)}")
     check(isinstance(strength, (int, float)) and 0 < strength <= 1, f"strength must lie in (0, 1], got {strength!r}")
     check(attend in ATTENDS, f"unknown attend '{attend}': expected one of {', '.join(ATTENDS)}")
-    check(mask_over in ('frame', 'clip'), f"unknown mask_over '{mask_over}': expected 'frame' or 'clip'")
+    check(mask_over in MASKS_OVER, f"unknown mask_over '{mask_over}': expected one of {', '.join(MASKS_OVER)}")
     v = check_video(pipe, video)
     N, Fr = v.shape[:2]
     src, tgt = _captions(source, N, 'source'), _captions(target, N, 'target')

@@ -143,14 +143,14 @@ def _interp_controls(self: SamplerWidget):
 @patch
 def _edit_controls(self: SamplerWidget):
     "Video editing (text DDPMs, notebook 13): a held-out shapes_video clip, the edit, strength, coupling, mask, and the animation"
-    from cclddg.video import NOISES, ATTENDS
+    from cclddg.video import NOISES, ATTENDS, MASKS_OVER
     s = {'description_width': '90px'}
     self.edit_clip = W.IntText(value=0, description='test clip', style=s, layout=W.Layout(width='200px'))
     self.edit_text = W.Text(placeholder='the red circle becomes a blue square', description='edit', style=s, layout=W.Layout(width='420px'))
     self.strength = W.FloatSlider(value=.2, min=.05, max=1., step=.05, description='strength', style=s)
     self.coupling = W.Dropdown(options=list(NOISES), description='noise', style=s, layout=W.Layout(width='240px'))
     self.use_mask = W.Checkbox(value=True, description='mask (keep what the edit does not name)', indent=False)
-    self.mask_over = W.Dropdown(options=['frame', 'clip'], description='one mask per', style=s, layout=W.Layout(width='240px'))
+    self.mask_over = W.Dropdown(options=list(MASKS_OVER), description='one mask per', style=s, layout=W.Layout(width='240px'))
     self.attend = W.Dropdown(options=list(ATTENDS), description='attention', style=s, layout=W.Layout(width='240px'),
                              tooltip="cross-frame self-attention: each frame's own pixels, + the first frame's, or the first and previous frames'")
     self.edit_btn, self.edit_caption, self.edit_img = W.Button(description='Edit clip', icon='film'), W.HTML(), W.Image(format='gif')
