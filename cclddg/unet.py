@@ -16,9 +16,10 @@ from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
-__all__ = ['timestep_embedding', 'TimeEmbedding', 'norm_groups', 'group_norm', 'zero_init', 'film', 'ada_gn', 'ResBlock',
-           'attention_weights', 'attention', 'SelfAttention', 'CrossAttention', 'Downsample', 'Upsample', 'PixelNorm',
-           'MappingNet', 'DownLevel', 'UpLevel', 'UNet', 'condition_tokens', 'unet_table', 'print_unet_table']
+__all__ = ['COND_MODES', 'timestep_embedding', 'TimeEmbedding', 'norm_groups', 'group_norm', 'zero_init', 'film', 'ada_gn',
+           'ResBlock', 'attention_weights', 'attention', 'SelfAttention', 'CrossAttention', 'Downsample', 'Upsample',
+           'PixelNorm', 'MappingNet', 'DownLevel', 'UpLevel', 'UNet', 'condition_tokens', 'unet_table',
+           'print_unet_table']
 
 # %% ../nbs/03_unet.ipynb #6bef2995
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000) -> torch.Tensor:
@@ -214,6 +215,8 @@ class UNet(nn.Module):
         self.out = nn.Sequential(group_norm(ch, groups), nn.SiLU(), zero_init(nn.Conv2d(ch, self.out_ch, 3, padding=1)))
 
 # %% ../nbs/03_unet.ipynb #bd0857f7
+COND_MODES = ('film', 'xattn', 'both')   # how a condition enters a network: FiLM/AdaLN through the time embedding, cross-attention, or both
+
 def _check_config(cfg: dict):
     "Raise `CclddgError` for inconsistent UNet arguments"
     n = len(cfg['ch_mults'])
@@ -223,7 +226,7 @@ def _check_config(cfg: dict):
     for k in ('n_classes', 'cond_dim', 'z_dim'): check(cfg[k] >= 0, f"{k} must be >= 0, got {cfg[k]}")
     check(cfg['out_ch'] is None or cfg['out_ch'] >= 1, f"out_ch must be >= 1, got {cfg['out_ch']}")
     check(not (cfg['n_classes'] and cfg['cond_dim']), "give either n_classes (class ids) or cond_dim (vectors), not both")
-    check(cfg['cond_mode'] in ('film', 'xattn', 'both'), f"cond_mode must be 'film', 'xattn' or 'both', got '{cfg['cond_mode']}'")
+    check(cfg['cond_mode'] in COND_MODES, f"cond_mode must be 'film', 'xattn' or 'both', got '{cfg['cond_mode']}'")
     check(cfg['cond_scale'] > 0, f"cond_scale must be positive, got {cfg['cond_scale']}")
     check(0 <= cfg['dropout'] < 1, f"dropout must be in [0, 1), got {cfg['dropout']}")
     check(not cfg['z_dim'] or (cfg['z_emb'] >= 1 and cfg['n_mlp'] >= 0), "z_emb must be >= 1 and n_mlp >= 0")

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
 from .core import CclddgError, check, exists, default
 from .diffusion import guided_fn, ddim_timesteps
-from .unet import TimeEmbedding, condition_tokens
+from .unet import TimeEmbedding, condition_tokens, COND_MODES
 from .training import register_family
 
 # %% auto #0
@@ -358,20 +358,24 @@ class TransformerBlock(nn.Module):
 
 # %% ../nbs/11_vqdiffusion.ipynb #7a9531a1
 class DenoisingTransformer(nn.Module):
-    "p_theta(x0 | x_t, t, c): tokens [B, h, w] (K = [MASK]) -> logits [B, K, h, w], AdaLN time, cross-attention to c"
+    "p_theta(x0 | x_t, t, c): tokens [B, h, w] (K = [MASK]) -> logits [B, K, h, w]; AdaLN time; c by cross-attention ('xattn'), AdaLN ('film') or both"
     def __init__(self, K: int, h: int, w: int | None = None, dim: int = 128, depth: int = 4, heads: int = 4,
-                 n_classes: int = 0, cond_dim: int = 0, mlp_mult: int = 4, dropout: float = 0.):
+                 n_classes: int = 0, cond_dim: int = 0, mlp_mult: int = 4, dropout: float = 0.,
+                 cond_mode: str = 'xattn'):
         super().__init__()
         check(not (n_classes and cond_dim), f"a model takes class ids (n_classes) or embeddings (cond_dim), not both")
+        check(cond_mode in COND_MODES, f"cond_mode must be one of {', '.join(COND_MODES)}, got {cond_mode!r}")
         w = default(w, h)
         self.K, self.h, self.w, self.dim, self.depth, self.heads = K, h, w, dim, depth, heads
         self.n_classes, self.cond_dim, self.mlp_mult, self.dropout = n_classes, cond_dim, mlp_mult, dropout
+        self.cond_mode = cond_mode
         self.tok, self.time = nn.Embedding(K + 1, dim), TimeEmbedding(dim, dim)
         self.row, self.col = nn.Parameter(0.02 * torch.randn(h, dim)), nn.Parameter(0.02 * torch.randn(w, dim))
         self.cond_embed = nn.Embedding(n_classes, dim) if n_classes else nn.Linear(cond_dim, dim) if cond_dim else None
         self.null = nn.Parameter(torch.zeros(1, 1, dim)) if self.conditional else None
         self.norm_ctx = nn.LayerNorm(dim) if self.conditional else None
-        self.blocks = nn.ModuleList([TransformerBlock(dim, heads, self.conditional, mlp_mult, dropout) for _ in range(depth)])
+        self.cond_mod = nn.Linear(dim, dim) if self.conditional and cond_mode != 'xattn' else None   # pooled c -> the AdaLN embedding
+        self.blocks = nn.ModuleList([TransformerBlock(dim, heads, self.conditional and cond_mode != 'film', mlp_mult, dropout) for _ in range(depth)])
         self.norm_out, self.head = nn.LayerNorm(dim), nn.Linear(dim, K)
 
 # %% ../nbs/11_vqdiffusion.ipynb #d965be73
@@ -381,7 +385,7 @@ def conditional(self: DenoisingTransformer) -> bool: return bool(self.n_classes 
 @patch(as_prop=True)
 def config(self: DenoisingTransformer) -> dict:
     "JSON-serialisable arguments: `DenoisingTransformer(**m.config)` rebuilds the architecture"
-    return {k: getattr(self, k) for k in ('K', 'h', 'w', 'dim', 'depth', 'heads', 'n_classes', 'cond_dim', 'mlp_mult', 'dropout')}
+    return {k: getattr(self, k) for k in ('K', 'h', 'w', 'dim', 'depth', 'heads', 'n_classes', 'cond_dim', 'mlp_mult', 'dropout', 'cond_mode')}
 
 # %% ../nbs/11_vqdiffusion.ipynb #1fe16fc4
 @patch
@@ -421,7 +425,8 @@ def forward(self: DenoisingTransformer, x_t: torch.Tensor, t, c=None, drop_cond=
     pos = rearrange(self.row, 'h d -> h 1 d') + rearrange(self.col, 'w d -> 1 w d')   # learned row + column positions
     x, e = rearrange(self.tok(x_t) + pos, 'b h w d -> b (h w) d'), self.time(t)
     ctx = self.cond_tokens(c, drop_cond, x.shape[0])
-    for blk in self.blocks: x = blk(x, e, ctx)
+    if exists(self.cond_mod): e = e + self.cond_mod(ctx.mean(1))         # e = emb(t) + W mean(c tokens): DiT's adaLN conditioning
+    for blk in self.blocks: x = blk(x, e, ctx if exists(blk.cross) else None)
     return rearrange(self.head(self.norm_out(x)), 'b (h w) k -> b k h w', h=self.h)
 
 # %% ../nbs/11_vqdiffusion.ipynb #4d1f545f
