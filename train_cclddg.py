@@ -137,7 +137,7 @@ def _discrete_flags(p: ArgumentParser):
     v('--tokenizer_ch', type=int, default=32, help='base channels of a --tokenizer train (default: 32)')
     v('--tokenizer_downsample', type=int, default=4, help='token grid = image size / this, for --tokenizer train (default: 4)')
     v('--vq_schedule', default='mask_only', help='transition schedule: mask_only (the released code) or mask_replace (the paper: 90%% mask, '
-      '10%% replace) (default: mask_only, which learned shapes captions twice as fast on the validation split at equal steps, '
+      '10%% replace) (default: mask_only, which scored 1.4-2x the validation fidelity of mask_replace on shapes captions at equal steps, '
       'and digits better too: bench/results/shapes_vq_ablation.json, notebook 11)')
     v('--aux_weight', type=float, default=1., help='lambda, the weight of the auxiliary x0 cross-entropy beside the bound (default: 1, chosen on '
       'the validation split of shapes: prompt fidelity 0.41 against 0.13 for the 5e-4 of the paper at equal steps; bench/results/shapes_vqdiffusion_aux_weight.json)')
