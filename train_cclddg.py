@@ -47,7 +47,7 @@ def _run_flags(p: ArgumentParser):
     g('--resume', default=None, help='continue a run from its directory or from a checkpoint directory')
     g('--n_batches', type=int, default=20000, help='training steps (optimiser updates) (default: 20000)')
     g('--max_minutes', type=float, default=None, help='stop training the main model after this many minutes')
-    g('--batch_size', type=int, default=None, help='batch size per process (default: 128 ddpm, 64 ddgan)')
+    g('--batch_size', type=int, default=None, help='batch size per process (default: 128 ddpm, 64 ddgan, 32 vqdiffusion)')
     g('--grad_accum', type=int, default=1, help='micro-batches per optimiser step (default: 1)')
     g('--img_size', type=int, default=None, help="image size (default: the data set's own; a folder's native size, at most 64, "
       "rounded down to a size the networks take)")
@@ -135,6 +135,7 @@ def _discrete_flags(p: ArgumentParser):
     v('--tokenizer_steps', type=int, default=1500, help='training steps of a --tokenizer train (default: 1500)')
     v('--n_codes', type=int, default=None, help='codebook size K of a --tokenizer train (default: 64 digits, 128 otherwise)')
     v('--tokenizer_ch', type=int, default=32, help='base channels of a --tokenizer train (default: 32)')
+    v('--tokenizer_batch_size', type=int, default=32, help='batch size of a --tokenizer train (default: 32)')
     v('--tokenizer_downsample', type=int, default=4, help='token grid = image size / this, for --tokenizer train (default: 4)')
     v('--vq_schedule', default='mask_only', help='transition schedule: mask_only (the released code) or mask_replace (the paper: 90%% mask, '
       '10%% replace) (default: mask_only, which scored 1.4-2x the validation fidelity of mask_replace on shapes captions at equal steps, '
@@ -201,7 +202,7 @@ def resolve_defaults(a):
     lat = a.latent != 'none'
     a.model = default(a.model, 'ddpm')
     ddgan = a.model == 'ddgan'
-    a.batch_size = default(a.batch_size, 64 if ddgan else 128)
+    a.batch_size = default(a.batch_size, 64 if ddgan else 32 if a.model == 'vqdiffusion' else 128)   # vqdiffusion: bench/results/shapes_vq_ablation.json
     # a latent DDGAN's defaults are those notebook 09's experiment chose (faster nets, higher lr, a reconstruction term)
     a.lr_gen = default(a.lr_gen, 5e-4 if ddgan and not lat else 1e-3)
     a.lr_disc = default(a.lr_disc, 1e-3 if lat else 5e-4)
@@ -340,7 +341,7 @@ def _check_discrete(a):
     check(a.aux_weight >= 0, f"--aux_weight must not be negative, got {a.aux_weight}")
     check(0 < a.truncation <= 1, f"--truncation must be in (0, 1], got {a.truncation}")
     check(1 <= a.fast <= a.n_steps, f"--fast must be a step in 1..{a.n_steps} (--n_steps), got {a.fast}")
-    for k in ('tokenizer_steps', 'tokenizer_ch', 'n_codes', 'width', 'depth', 'heads'): check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
+    for k in ('tokenizer_steps', 'tokenizer_batch_size', 'tokenizer_ch', 'n_codes', 'width', 'depth', 'heads'): check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
     check(a.tokenizer_downsample in (1, 2, 4, 8, 16), f"--tokenizer_downsample must be 1, 2, 4, 8 or 16, got {a.tokenizer_downsample}")
 
 
@@ -462,6 +463,8 @@ SHAPES_LIKE = ('shapes', 'shapes_video')   # procedural scenes with captions, ju
 MADE_WITH = 'made_with.json'   # the flags an autoencoder or embedder in the run directory was made with
 
 
+MADE_BEFORE = dict(tokenizer_batch_size=64)   # flags added later, at the value the runs before them used
+
 def reusable(path: Path, flags: dict, what: str) -> bool:
     "Does `path` hold a finished `what` made with `flags` (reuse it)? Refuse one made with other or unknown flags"
     if not (path / 'config.json').exists(): return False     # nothing there, or the unfinished remains of a crash: (re)make it
@@ -470,6 +473,7 @@ def reusable(path: Path, flags: dict, what: str) -> bool:
           "older version?): delete it or choose another --out")
     try: old = json.loads(f.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError): raise CclddgError(f"'{f}' is corrupt: delete '{path}' or choose another --out") from None
+    if isinstance(old, dict): old = {**MADE_BEFORE, **old}   # what flags added later meant before they existed
     diff = [k for k in flags if not isinstance(old, dict) or old.get(k) != flags[k]]
     check(not diff, f"'{path}' holds a{'n' if what[0] in 'aeiou' else ''} {what} made by an earlier run with other flags ("
           + ', '.join(f"--{k} {old.get(k) if isinstance(old, dict) else '?'}, now {flags[k]}" for k in diff[:3])
@@ -560,7 +564,7 @@ def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict, have: bool 
 
 def tok_flags(a, ds) -> dict:
     "The flags that make the tokenizer of --tokenizer train or pretrained:..."
-    own = dict(tokenizer_steps=a.tokenizer_steps, n_codes=a.n_codes, tokenizer_ch=a.tokenizer_ch, tokenizer_downsample=a.tokenizer_downsample) if a.tokenizer == 'train' else {}
+    own = dict(tokenizer_steps=a.tokenizer_steps, tokenizer_batch_size=a.tokenizer_batch_size, n_codes=a.n_codes, tokenizer_ch=a.tokenizer_ch, tokenizer_downsample=a.tokenizer_downsample) if a.tokenizer == 'train' else {}
     return dict(tokenizer=a.tokenizer, dataset=a.dataset, img_size=ds.img_size, n_train=a.n_train, seed=a.seed, **own)
 
 def pretrained_vq(spec: str):
@@ -575,7 +579,7 @@ def make_tokenizer(a, ds, info: dict):
     if a.tokenizer != 'train': return pretrained_vq(a.tokenizer)
     check(not isinstance(ds, IterableDataset), "--tokenizer train needs a map-style data set; train the tokenizer separately "
           "(cclddg.vq.train_tokenizer) and pass its directory")
-    tok, info['tokenizer_seconds'] = timed(train_tokenizer, ds, steps=a.tokenizer_steps, n_codes=a.n_codes,
+    tok, info['tokenizer_seconds'] = timed(train_tokenizer, ds, steps=a.tokenizer_steps, batch_size=a.tokenizer_batch_size, n_codes=a.n_codes,
                                           downsample=a.tokenizer_downsample, ch=a.tokenizer_ch, device=a.device, seed=a.seed)
     return tok
 

@@ -8,12 +8,14 @@ bench/shapes_vqdiffusion.py): prompt fidelity of 200 canonical validation captio
 
 Variants (`--variants`): 'xattn' (the paper's model: mask-and-replace, condition by cross-attention), 'both' (the
 pooled condition also drives every AdaLN, `--cond_mode both`), 'mo_xattn' and 'mo_both' (the same with the released
-code's mask-only schedule, `--vq_schedule mask_only`). Prints a table and saves bench/results/shapes_vq_ablation.json.
+code's mask-only schedule, `--vq_schedule mask_only`), 'default' (the script's defaults); `--custom NAME=FLAGS` adds a variant of your own (e.g.
+`--custom 'b32=--batch_size 32'`); with `--max_minutes` every variant gets the same training time instead. Prints a table and saves bench/results/shapes_vq_ablation.json.
 The tokenizer's own ceiling (the judge's fidelity on its reconstructions of 1,000 validation images) is reported
 beside them: no token model can score above it.
 
     python bench/shapes_vqdiffusion.py --minutes 0.1                         # first: a run with tokenizer/ and embedder/
     python bench/shapes_vq_ablation.py --base bench/out/shapes_vqdiffusion   # 4 variants x 500 steps
+    python bench/shapes_vq_ablation.py --variants xattn --custom 'b32=--batch_size 32' --steps 100000 --max_minutes 6.5   # equal time
     python bench/shapes_vq_ablation.py --base RUN --steps 4 --n_val 20 --settings 1:1 --variants xattn --results /tmp/a.json   # smoke
 """
 import argparse, json, os, platform, shutil, subprocess, sys, time
@@ -21,8 +23,9 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = {'xattn': [], 'both': ['--cond_mode', 'both'], 'mo_xattn': ['--vq_schedule', 'mask_only'],
-            'mo_both': ['--vq_schedule', 'mask_only', '--cond_mode', 'both']}
+MR = ['--vq_schedule', 'mask_replace']   # explicit: the script's default was mask_replace when the first four ran, now mask_only
+VARIANTS = {'xattn': MR, 'both': [*MR, '--cond_mode', 'both'], 'mo_xattn': ['--vq_schedule', 'mask_only'],
+            'mo_both': ['--vq_schedule', 'mask_only', '--cond_mode', 'both'], 'default': []}
 KEYS = dict(all='prompt_fidelity', seen='prompt_fidelity_seen', unseen='prompt_fidelity_unseen',
             one_object='prompt_fidelity_1_object', two_objects='prompt_fidelity_2_objects')
 
@@ -61,12 +64,18 @@ def ceiling(tok_dir: Path, n: int = 1000) -> dict:
     return dict(psnr=r['psnr'], fidelity_on_reconstructions=r['judge_rec'], per_attribute=r['per_attribute_rec'],
                 config=json.loads((tok_dir / 'config.json').read_text()))
 
+def git_state() -> str:
+    "The commit the runs used, and whether the work tree differed from it"
+    run = lambda *c: subprocess.run(['git', *c], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return run('rev-parse', '--short', 'HEAD') + (' with uncommitted changes' if run('status', '--porcelain', '--untracked-files=no') else '')
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--base', default=str(ROOT/'bench'/'out'/'shapes_vqdiffusion'), help='a run with tokenizer/ and embedder/')
     p.add_argument('--tokenizer', default=None, help='a tokenizer directory (default: BASE/tokenizer)')
     p.add_argument('--embedder', default=None, help='a tiny embedder directory (default: BASE/embedder)')
-    p.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=list(VARIANTS))
+    p.add_argument('--variants', nargs='*', default=['xattn', 'both', 'mo_xattn', 'mo_both'], choices=list(VARIANTS))
+    p.add_argument('--custom', action='append', default=[], metavar='NAME=FLAGS', help="a variant of your own: NAME=train_cclddg.py flags")
     p.add_argument('--steps', type=int, default=500, help='transformer steps of every variant')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max_minutes', type=float, default=60., help='a cap on each run; the runs are step-budgeted (--steps)')
@@ -80,6 +89,10 @@ def main():
     a.tokenizer = Path(a.tokenizer or Path(a.base) / 'tokenizer'); a.embedder = Path(a.embedder or Path(a.base) / 'embedder')
     for d in (a.tokenizer, a.embedder):
         if not d.is_dir(): sys.exit(f"shapes_vq_ablation: '{d}' is not a directory (run bench/shapes_vqdiffusion.py first, or pass --tokenizer/--embedder)")
+    for c in a.custom:
+        name, eq, flags = c.partition('=')
+        if not eq or not name or name in VARIANTS: sys.exit(f"shapes_vq_ablation: --custom wants NAME=FLAGS with a new NAME, got {c!r}")
+        VARIANTS[name] = flags.split(); a.variants.append(name)
     settings = [tuple(float(v) for v in s.split(':')) for s in a.settings.split(',')]
     ceil = ceiling(a.tokenizer)
     print(f"tokenizer {rel(a.tokenizer)}: PSNR {ceil['psnr']:.1f} dB, fidelity on its reconstructions {ceil['fidelity_on_reconstructions']:.3f}", flush=True)
@@ -92,7 +105,7 @@ def main():
     res = dict(benchmark='shapes_vq_ablation', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
                             torch=torch.__version__, threads=torch.get_num_threads()),
-               date=time.strftime('%Y-%m-%d %H:%M:%S'), tokenizer=dict(dir=rel(a.tokenizer), **ceil), embedder=rel(a.embedder),
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), code=git_state(), tokenizer=dict(dir=rel(a.tokenizer), **ceil), embedder=rel(a.embedder),
                split='val', n_val=a.n_val, sample_steps=50, runs=runs)
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
