@@ -9,13 +9,13 @@ bench/shapes_vqdiffusion.py): prompt fidelity of 200 canonical validation captio
 Variants (`--variants`): 'xattn' (the paper's model: mask-and-replace, condition by cross-attention), 'both' (the
 pooled condition also drives every AdaLN, `--cond_mode both`), 'mo_xattn' and 'mo_both' (the same with the released
 code's mask-only schedule, `--vq_schedule mask_only`), 'default' (the script's defaults); `--custom NAME=FLAGS` adds a variant of your own (e.g.
-`--custom 'b32=--batch_size 32'`); with `--max_minutes` every variant gets the same training time instead. Prints a table and saves bench/results/shapes_vq_ablation.json.
+`--custom 'b128=--batch_size 128'`); with `--max_minutes` every variant gets the same training time instead. Prints a table and saves bench/results/shapes_vq_ablation.json.
 The tokenizer's own ceiling (the judge's fidelity on its reconstructions of 1,000 validation images) is reported
 beside them: no token model can score above it.
 
     python bench/shapes_vqdiffusion.py --minutes 0.1                         # first: a run with tokenizer/ and embedder/
     python bench/shapes_vq_ablation.py --base bench/out/shapes_vqdiffusion   # 4 variants x 500 steps
-    python bench/shapes_vq_ablation.py --variants xattn --custom 'b32=--batch_size 32' --steps 100000 --max_minutes 6.5   # equal time
+    python bench/shapes_vq_ablation.py --variants default --custom 'b128=--batch_size 128' --steps 100000 --max_minutes 6.5   # equal time
     python bench/shapes_vq_ablation.py --base RUN --steps 4 --n_val 20 --settings 1:1 --variants xattn --results /tmp/a.json   # smoke
 """
 import argparse, json, os, platform, shutil, subprocess, sys, time
