@@ -202,7 +202,7 @@ def resolve_defaults(a):
     lat = a.latent != 'none'
     a.model = default(a.model, 'ddpm')
     ddgan = a.model == 'ddgan'
-    a.batch_size = default(a.batch_size, 64 if ddgan else 32 if a.model == 'vqdiffusion' else 128)   # vqdiffusion: bench/results/shapes_vq_ablation.json
+    a.batch_size = default(a.batch_size, 64 if ddgan else 32 if a.model == 'vqdiffusion' else 128)   # vqdiffusion: bench/results/shapes_vq_batch128.json
     # a latent DDGAN's defaults are those notebook 09's experiment chose (faster nets, higher lr, a reconstruction term)
     a.lr_gen = default(a.lr_gen, 5e-4 if ddgan and not lat else 1e-3)
     a.lr_disc = default(a.lr_disc, 1e-3 if lat else 5e-4)
