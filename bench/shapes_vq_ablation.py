@@ -61,7 +61,8 @@ def ceiling(tok_dir: Path, n: int = 1000) -> dict:
     from cclddg.vq import load_tokenizer, evaluate_tokenizer
     from cclddg.data import Shapes
     r = evaluate_tokenizer(load_tokenizer(tok_dir), Shapes(split='val', img_size=32), 'shapes', n=n)
-    return dict(psnr=r['psnr'], fidelity_on_reconstructions=r['judge_rec'], per_attribute=r['per_attribute_rec'],
+    return dict(psnr=r['psnr'], fidelity_on_reconstructions=r['judge_rec'], seen=r['judge_rec_seen'], unseen=r['judge_rec_unseen'],
+                n_unseen=r['n_unseen'], per_attribute=r['per_attribute_rec'],
                 config=json.loads((tok_dir / 'config.json').read_text()))
 
 def git_state() -> str:
@@ -95,7 +96,8 @@ def main():
         VARIANTS[name] = flags.split(); a.variants.append(name)
     settings = [tuple(float(v) for v in s.split(':')) for s in a.settings.split(',')]
     ceil = ceiling(a.tokenizer)
-    print(f"tokenizer {rel(a.tokenizer)}: PSNR {ceil['psnr']:.1f} dB, fidelity on its reconstructions {ceil['fidelity_on_reconstructions']:.3f}", flush=True)
+    print(f"tokenizer {rel(a.tokenizer)}: PSNR {ceil['psnr']:.1f} dB, fidelity on its reconstructions {ceil['fidelity_on_reconstructions']:.3f} "
+          f"(seen {ceil['seen']:.3f}, unseen {ceil['unseen']:.3f} of {ceil['n_unseen']})", flush=True)
     runs = {}
     for v in a.variants:
         out = Path(a.out) / v
@@ -109,7 +111,7 @@ def main():
                split='val', n_val=a.n_val, sample_steps=50, runs=runs)
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
-    print(f"\ntokenizer ceiling {ceil['fidelity_on_reconstructions']:.3f}; {a.steps} transformer steps each; validation, 50 steps")
+    print(f"\ntokenizer ceiling {ceil['fidelity_on_reconstructions']:.3f} (unseen {ceil['unseen']:.3f}); {a.steps} transformer steps each; validation, 50 steps")
     print(f"{'variant':<10}{'s/step':>8}{'cfg':>5}{'r':>5}{'all':>7}{'seen':>7}{'unseen':>8}{'1 obj':>7}{'2 obj':>7}")
     for v, r in runs.items():
         for row in r['val']:

@@ -36,6 +36,13 @@ def score(pipe, split: str, n: int, cfg: float, steps: int, truncation: float) -
           f"unseen {row['unseen']:.3f}; one object {row['one_object']:.3f}, two {row['two_objects']:.3f})", flush=True)
     return row
 
+def tokenizer_ceiling(tok_dir: Path, n: int) -> dict:
+    "The judge's fidelity on the tokenizer's reconstructions of the n test scenes the prompts describe: no token model scores above it"
+    from cclddg.vq import load_tokenizer, evaluate_tokenizer
+    from cclddg.data import Shapes
+    r = evaluate_tokenizer(load_tokenizer(tok_dir), Shapes('test', img_size=32, n=n, seed=0, captions='canonical'), 'shapes')
+    return dict(all=r['judge_rec'], seen=r['judge_rec_seen'], unseen=r['judge_rec_unseen'], n_unseen=r['n_unseen'], psnr=r['psnr'])
+
 def best(rows: list, key: str):
     "The setting of the row with the highest overall fidelity"
     return max(rows, key=lambda r: r['all'])[key]   # the first on ties: no truncation, the lowest guidance
@@ -77,6 +84,7 @@ def main():
     test_steps = [score(pipe, 'test', a.n_test, cfg, s, r_best) for s in a.steps]
     test_r = [score(pipe, 'test', a.n_test, cfg, a.sweep_steps, r) for r in a.truncations]
     quality = shapes_sample_quality(pipe, 'test', a.n_test, cfg, steps=a.sweep_steps, truncation=r_best)
+    ceil = tokenizer_ceiling(Path(a.out) / 'tokenizer', a.n_test)
     print(f"test at cfg {cfg:g}, r {r_best:g}, {a.sweep_steps} steps: diversity {quality['diversity']:.3f}, FD {quality['fd']:.2f} "
           f"(a perfect model: {quality['fd_real_vs_real']:.2f})", flush=True)
     res = dict(benchmark='shapes_vqdiffusion', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
@@ -84,7 +92,7 @@ def main():
                             torch=torch.__version__, threads=torch.get_num_threads()),
                date=time.strftime('%Y-%m-%d %H:%M:%S'), pipeline_wall_minutes=wall / 60 if wall else None, training=m,
                chosen_on_val=dict(cfg=cfg, truncation=r_best, steps=a.sweep_steps), val_guidance=val_cfg, val_truncation=val_r,
-               test_steps=test_steps, test_truncation=test_r, test_quality=quality)
+               test_steps=test_steps, test_truncation=test_r, test_quality=quality, tokenizer_ceiling=ceil)
     Path(a.results).parent.mkdir(parents=True, exist_ok=True)
     Path(a.results).write_text(json.dumps(res, indent=2))
     if wall: print(f"\nwhole pipeline {wall / 60:.1f} min (tokenizer {m.get('tokenizer_seconds', 0):.0f} s, embedder "
@@ -94,6 +102,8 @@ def main():
     for r in val_cfg + val_r[1:] + test_steps + test_r:
         print(f"{r['split']:<6}{r['cfg']:>5g}{r['steps']:>7}{r['truncation']:>6g}{r.get('seconds_per_image', float('nan')):>8.3f}"
               f"{r['all']:>7.3f}{r['seen']:>7.3f}{r['unseen']:>8.3f}{r['one_object']:>7.3f}{r['two_objects']:>7.3f}")
+    print(f"the tokenizer's ceiling (the judge on its reconstructions of the {a.n_test} test scenes): all {ceil['all']:.3f}, "
+          f"seen {ceil['seen']:.3f}, unseen {ceil['unseen']:.3f}")
     print(f"saved {rel(a.results)}")
 
 if __name__ == '__main__': main()

@@ -275,9 +275,11 @@ def _digits_judge(items, x, x_rec, clf=None) -> dict:
 
 def _shapes_judge(items, x, x_rec, clf=None) -> dict:
     a = torch.stack([it['attrs'] for it in items]); clf = default(clf, get_shapes_attr_classifier)
-    r = evaluate_shapes_samples(x_rec, a, clf)
+    u = torch.tensor([bool(it.get('unseen', False)) for it in items])   # compositions no training image shows
+    r = evaluate_shapes_samples(x_rec, a, clf, unseen=u)
     return dict(judge='shapes prompt fidelity', judge_real=evaluate_shapes_samples(x, a, clf)['prompt_fidelity'],
-                judge_rec=r['prompt_fidelity'], per_attribute_rec=r['per_attribute'])
+                judge_rec=r['prompt_fidelity'], judge_rec_seen=r['prompt_fidelity_seen'], judge_rec_unseen=r['prompt_fidelity_unseen'],
+                n_unseen=r['n_unseen'], per_attribute_rec=r['per_attribute'])
 
 JUDGES = {'digits': _digits_judge, 'shapes': _shapes_judge}
 
