@@ -23,7 +23,6 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parent.parent
 from cclddg.cclddg import canonical_prompts, text_condition
 from cclddg.data import unseen_mask, SHAPES, COLOURS, SIZES, POSITIONS
-from cclddg.evaluation import get_shapes_attr_classifier, predict_objects, score_attrs
 
 ATTRS = dict(shape=len(SHAPES), colour=len(COLOURS), size=len(SIZES), position=len(POSITIONS))
 
@@ -36,14 +35,11 @@ def mean_of(x: torch.Tensor) -> float: return x.float().mean().item() if len(x) 
 
 def tokenizer_ceiling(tok_dir: Path, split: str, n: int) -> dict:
     "The judge's prompt fidelity on the real scenes and on their reconstructions, seen and unseen apart"
-    from cclddg.vq import load_tokenizer, reconstruct
-    ds, _, attrs = canonical_prompts(split, n)
-    x = torch.stack([ds[i]['image'] for i in range(len(ds))])
-    _, x_rec = reconstruct(load_tokenizer(tok_dir), x)
-    clf, u = get_shapes_attr_classifier(), unseen_mask(attrs, split)
-    f_real, f_rec = (score_attrs(predict_objects(clf, im), attrs)[0] for im in (x, x_rec))
-    return dict(split=split, n=len(x), n_unseen=int(u.sum()), real=mean_of(f_real), all=mean_of(f_rec),
-                seen=mean_of(f_rec[~u]), unseen=mean_of(f_rec[u]))
+    from cclddg.vq import load_tokenizer, evaluate_tokenizer
+    ds, _, _ = canonical_prompts(split, n)   # the scenes the canonical prompts describe
+    r = evaluate_tokenizer(load_tokenizer(tok_dir), ds, 'shapes')
+    return dict(split=split, n=r['n_images'], n_unseen=r['n_unseen'], real=r['judge_real'], all=r['judge_rec'],
+                seen=r['judge_rec_seen'], unseen=r['judge_rec_unseen'])
 
 def probe_accuracy(x_tr, y_tr, x_ev, y_ev, n_classes: int, iters: int = 300) -> torch.Tensor:
     "Per-caption hits [B] of a softmax-regression probe trained on (x_tr, y_tr)"
