@@ -83,10 +83,12 @@ def _networks_flags(p: ArgumentParser):
     n = p.add_argument_group('networks').add_argument
     n('--n_channels_unet', type=int, default=32, help='base channels of the UNet / generator (default: 32)')
     n('--ch_mults', type=_ints, default=None, help='UNet channel multipliers per resolution, e.g. 1,2,2 (default: 1,2,2, '
-      '1,2,2,2 from 64 px; latent 1,2)')
+      '1,2,2,2 from 64 px, fewer levels where 2x2 patches leave an image they do not divide, e.g. 1,2 at 28 px; latent 1,2)')
     n('--is_attn', type=_bools, default=None, help='UNet self-attention per resolution, e.g. 0,1,1 (default: at the levels of at most 8x8 '
-      'pixels, e.g. 0,1,1 at 16 px, 0,0,1 at 28-32 px; latent 0,0)')
+      'pixels of the UNet\'s input, e.g. 0,1,1 at 16 px, 0,1 at 28 px and 0,1,1 at 32 px in 2x2 patches; latent 0,0)')
     n('--n_res', type=int, default=1, help='residual blocks per resolution (default: 1)')
+    n('--patch', type=int, default=None, help='pixel models: fold p x p pixel patches into channels, so the UNet runs on an '
+      'image p times smaller per side (default: 2 for a ddpm from 28 px, else 1)')
     n('--dropout', type=float, default=0.)
     n('--z_dim', type=int, default=32, help='size of the generator latent z (ddgan) (default: 32)')
     n('--n_z_channels', type=int, default=64, help='width of the mapping MLP that injects z (ddgan) (default: 64)')
@@ -208,7 +210,7 @@ def resolve_defaults(a):
     a.lr_disc = default(a.lr_disc, 1e-3 if lat else 5e-4)
     a.ema_decay = default(a.ema_decay, 0.99 if ddgan and lat else 0.999)
     a.recon_loss_scale = default(a.recon_loss_scale, 1. if lat else 0.)
-    if lat: a.ch_mults, a.is_attn = default(a.ch_mults, (1, 2)), default(a.is_attn, (False, False))   # pixels: resolution_defaults
+    if lat: a.ch_mults, a.is_attn, a.patch = default(a.ch_mults, (1, 2)), default(a.is_attn, (False, False)), default(a.patch, 1)   # pixels: resolution_defaults
     a.ch_mults_disc = default(a.ch_mults_disc, (1, 2) if lat else (1, 2, 2))
     a.is_attn_disc = default(a.is_attn_disc, (False,) * len(a.ch_mults_disc))
     a.n_steps = default(a.n_steps, 4 if ddgan else 100 if a.model == 'vqdiffusion' else 1000)
@@ -224,7 +226,7 @@ def vq_defaults(a):
     "VQ-Diffusion's defaults (in place; T = 100 steps as in the paper is set with the others): K by data set"
     import cclddg.vqdiffusion   # registers the family (and the VQ tokenizer)
     a.n_codes = default(a.n_codes, 64 if a.dataset == 'digits' else 128)
-    a.ch_mults, a.is_attn = default(a.ch_mults, (1,)), default(a.is_attn, (False,))   # unused: no UNet
+    a.ch_mults, a.is_attn, a.patch = default(a.ch_mults, (1,)), default(a.is_attn, (False,)), default(a.patch, 1)   # unused: no UNet
     return a
 
 
@@ -232,17 +234,25 @@ def attn_levels(res: int, n_levels: int) -> tuple:
     "Self-attention at the UNet levels whose feature maps are at most 8x8 (64 tokens), where it is cheap (bench/folder_throughput.py)"
     return tuple(res // 2 ** i <= 8 for i in range(n_levels))
 
+def patch_default(res: int, ch_mults=None, model: str = 'ddpm') -> int:
+    "2x2 patches for a DDPM from 28 px where the halved image fits the UNet (bench/mnist_folder.py, README), else none"
+    if model != 'ddpm' or res < 28 or res % 4: return 1
+    return 2 if ch_mults is None or res % (2 * 2 ** (len(ch_mults) - 1)) == 0 else 1   # default ch_mults adapt to the halved size
+
 def resolution_defaults(a, res: int):
-    "Fill the network defaults that depend on the resolution `res` the UNet sees (in place; returns `a`)"
-    a.ch_mults = default(a.ch_mults, (1, 2, 2, 2) if res >= 64 else (1, 2, 2))
-    a.is_attn = default(a.is_attn, attn_levels(res, len(a.ch_mults)))
+    "Fill the network defaults that depend on the resolution `res` of the images (in place; returns `a`)"
+    a.patch = default(a.patch, patch_default(res, a.ch_mults, getattr(a, 'model', 'ddpm')))
+    want, half = (1, 2, 2, 2) if res >= 64 else (1, 2, 2), res // a.patch
+    while a.patch > 1 and len(want) > 2 and half % 2 ** (len(want) - 1): want = want[:-1]   # e.g. 28 px: 14x14 patches, 2 levels
+    a.ch_mults = default(a.ch_mults, want)
+    a.is_attn = default(a.is_attn, attn_levels(half, len(a.ch_mults)))
     check(len(a.ch_mults) == len(a.is_attn), f"--ch_mults has {len(a.ch_mults)} entries but --is_attn has {len(a.is_attn)}")
     return a
 
 
 def size_multiple(a) -> int:
     "What a folder's default training size must be a multiple of: the UNet's, the discriminator's and the autoencoder's downsampling"
-    f = 2 ** (len(a.ch_mults or (1, 2, 2)) - 1)
+    f = (a.patch or 1) * 2 ** (len(a.ch_mults or (1, 2, 2)) - 1)
     if a.model == 'ddgan': f = math.lcm(f, 2 ** len(a.ch_mults_disc))
     return f * (1 if a.latent == 'none' else trained_ae_downsample(a, 3) if a.latent == 'train' else 8)
 
@@ -268,6 +278,8 @@ def _check_numbers(a):
     for k in ('eval_samples', 'log_images_every', 'save_models_every', 'weight_decay', 'num_workers', 'r1_gamma', 'recon_loss_scale'):
         check(getattr(a, k) >= 0, f"--{k} must not be negative, got {getattr(a, k)}")
     check(a.max_minutes is None or a.max_minutes > 0, f"--max_minutes must be positive, got {a.max_minutes}")
+    check(a.patch is None or a.patch >= 1, f"--patch must be positive, got {a.patch}")
+    check(a.patch in (None, 1) or a.latent == 'none' and a.model in ('ddpm', 'ddgan'), "--patch applies to pixel UNets only (not with --latent or vqdiffusion)")
     check(a.img_size is None or 8 <= a.img_size <= 2048, f"--img_size must be in 8..2048, got {a.img_size}")
     check(a.seed >= 0, f"--seed must not be negative, got {a.seed}")
     check(a.n_examples <= 20, f"--n_examples (rows of guidance scales in the grids) must be at most 20, got {a.n_examples}")
@@ -382,7 +394,7 @@ def check_networks(a):
     a = resolution_defaults(argparse.Namespace(**vars(a)), 16)   # the pixel defaults at the smallest size; the data decides later
     with torch.device('meta'):
         try:
-            UNet(in_ch=3, ch=a.n_channels_unet, ch_mults=a.ch_mults, is_attn=a.is_attn, n_res=a.n_res, dropout=a.dropout, **z)
+            UNet(in_ch=3, ch=a.n_channels_unet, ch_mults=a.ch_mults, is_attn=a.is_attn, n_res=a.n_res, dropout=a.dropout, patch=a.patch, **z)
             if a.model == 'ddgan': Discriminator(in_ch=3, ch=a.n_channels_disc, ch_mults=a.ch_mults_disc, is_attn=a.is_attn_disc)
             if a.model == 'vqdiffusion':
                 from cclddg.vqdiffusion import DenoisingTransformer
@@ -406,8 +418,10 @@ def check_sizes(a, img_size: int, down: int | None):
     check(img_size % down == 0, f"--img_size {img_size} is not divisible by the autoencoder's downsampling factor {down}")
     if a.model == 'vqdiffusion': return         # a transformer takes any token grid
     res, what = img_size // down, (f'latents (--img_size {img_size} / {down})' if down > 1 else f'images (--img_size {img_size})')
-    f = 2 ** (len(a.ch_mults) - 1)
-    check(res % f == 0, f"{res}x{res} {what} do not fit the UNet: their size must be divisible by {f} = 2**(len(--ch_mults) - 1)")
+    p = a.patch or 1
+    f = p * 2 ** (len(a.ch_mults) - 1)
+    check(res % f == 0, f"{res}x{res} {what} do not fit the UNet: their size must be divisible by {f} = "
+          + (f"{p} (--patch) * " if p > 1 else '') + "2**(len(--ch_mults) - 1)")
     f = 2 ** len(a.ch_mults_disc)
     check(a.model != 'ddgan' or res % f == 0,
           f"{res}x{res} {what} do not fit the discriminator: their size must be divisible by {f} = 2**len(--ch_mults_disc)")
@@ -627,7 +641,7 @@ def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
     grid = tuple(data.tensors['image'].shape[-2:]) if a.model == 'vqdiffusion' else None     # the token grid (h, w)
     cond = dict(cond_dim=emb.dim, cond_scale=default(a.cond_scale, emb.dim ** 0.5)) if emb is not None else dict(n_classes=ds.n_classes)
     unet = dict(in_ch=data.channels, ch=a.n_channels_unet, ch_mults=list(a.ch_mults), is_attn=list(a.is_attn),
-                n_res=a.n_res, dropout=a.dropout, cond_mode=a.cond_mode or 'both', **cond)
+                n_res=a.n_res, dropout=a.dropout, cond_mode=a.cond_mode or 'both', patch=a.patch, **cond)
     if a.model == 'ddgan': unet.update(z_dim=a.z_dim, z_emb=a.n_z_channels)
     kw = {} if a.beta_min is None else {('beta_min' if a.schedule == 'vp' else 'beta_1'): a.beta_min}
     if a.beta_max is not None: kw[('beta_max' if a.schedule == 'vp' else 'beta_T')] = a.beta_max
@@ -757,7 +771,7 @@ def resume_args(a) -> tuple:
         for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
     except TypeError: raise CclddgError(f"'{f}' holds training flags this version cannot read") from None
     a.max_phrases = cfg.get('max_phrases', 0)       # runs from before --max_phrases conditioned on one embedding
-    for k, old in (('lr_schedule', 'constant'), ('warmup_steps', 100)): setattr(a, k, cfg['train'].get(k, old))   # older runs' behaviour
+    for k, old in (('lr_schedule', 'constant'), ('warmup_steps', 100), ('patch', 1)): setattr(a, k, cfg['train'].get(k, old))   # older runs' behaviour
     a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
     return a, cfg
 

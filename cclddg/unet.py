@@ -17,8 +17,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['COND_MODES', 'timestep_embedding', 'TimeEmbedding', 'norm_groups', 'group_norm', 'zero_init', 'film', 'ada_gn',
-           'ResBlock', 'attention_weights', 'attention', 'SelfAttention', 'CrossAttention', 'Downsample', 'Upsample',
-           'PixelNorm', 'MappingNet', 'DownLevel', 'UpLevel', 'UNet', 'condition_tokens', 'unet_table',
+           'ResBlock', 'attention_weights', 'attention', 'SelfAttention', 'pointwise', 'CrossAttention', 'Downsample',
+           'Upsample', 'PixelNorm', 'MappingNet', 'DownLevel', 'UpLevel', 'UNet', 'condition_tokens', 'unet_table',
            'print_unet_table']
 
 # %% ../nbs/03_unet.ipynb #6bef2995
@@ -108,14 +108,19 @@ class SelfAttention(nn.Module):
         self.qkv, self.proj = nn.Conv2d(c, 3 * c, 1), zero_init(nn.Conv2d(c, c, 1))
         self.kv_hook = None        # optional fn(keys or values [B, h, L, d]) -> the keys or values to attend to (notebook 13's cross-frame attention)
 
+def pointwise(conv: nn.Conv2d, h: torch.Tensor) -> torch.Tensor:
+    "A 1x1 convolution's weights applied to tokens h [B, N, C_in] -> [B, N, C_out] (a matrix product per token)"
+    return F.linear(h, conv.weight.flatten(1), conv.bias)
+
 # %% ../nbs/03_unet.ipynb #69c75a58
 @patch
 def forward(self: SelfAttention, x):
     "x [B, C, H, W] -> x + attention over its H*W pixels, the same shape"
-    q, k, v = rearrange(self.qkv(self.norm(x)), 'b (three h d) x y -> three b h (x y) d', three=3, h=self.n_heads)
+    h = rearrange(self.norm(x), 'b c x y -> b (x y) c')
+    q, k, v = rearrange(pointwise(self.qkv, h), 'b n (three h d) -> three b h n d', three=3, h=self.n_heads)
     if self.kv_hook is not None: k, v = self.kv_hook(k), self.kv_hook(v)
-    o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
-    return x + self.proj(o)
+    o = pointwise(self.proj, rearrange(attention(q, k, v), 'b h n d -> b n (h d)'))
+    return x + rearrange(o, 'b (x y) c -> b c x y', x=x.shape[2])
 
 # %% ../nbs/03_unet.ipynb #5168de87
 class CrossAttention(nn.Module):
@@ -130,10 +135,10 @@ class CrossAttention(nn.Module):
 @patch
 def forward(self: CrossAttention, x, ctx):
     "x [B, C, H, W], ctx [B, L, d_ctx] -> x + attention from the pixels to the tokens, the shape of x"
-    q = rearrange(self.q(self.norm(x)), 'b (h d) x y -> b h (x y) d', h=self.n_heads)
+    q = rearrange(pointwise(self.q, rearrange(self.norm(x), 'b c x y -> b (x y) c')), 'b n (h d) -> b h n d', h=self.n_heads)
     k, v = rearrange(self.kv(self.norm_ctx(ctx)), 'b l (two h d) -> two b h l d', two=2, h=self.n_heads)
-    o = rearrange(attention(q, k, v), 'b h (x y) d -> b (h d) x y', x=x.shape[2])
-    return x + self.proj(o)
+    o = pointwise(self.proj, rearrange(attention(q, k, v), 'b h n d -> b n (h d)'))
+    return x + rearrange(o, 'b (x y) c -> b c x y', x=x.shape[2])
 
 # %% ../nbs/03_unet.ipynb #0cd16a06
 class Downsample(nn.Sequential):
@@ -191,14 +196,14 @@ class UNet(nn.Module):
     def __init__(self, in_ch: int, out_ch: int | None = None, ch: int = 32, ch_mults=(1, 2, 2), is_attn=(False, True, True),
                  n_res: int = 2, n_heads: int = 4, dropout: float = 0., n_classes: int = 0, cond_dim: int = 0,
                  cond_mode: str = 'both', z_dim: int = 0, z_emb: int = 256, n_mlp: int = 2, groups: int = 8,
-                 cond_scale: float = 1.):
+                 cond_scale: float = 1., patch: int = 1):
         super().__init__()
         ch_mults, is_attn = [int(m) for m in ch_mults], [bool(a) for a in is_attn]
         self.config = dict(in_ch=in_ch, out_ch=out_ch, ch=ch, ch_mults=ch_mults, is_attn=is_attn, n_res=n_res,
                            n_heads=n_heads, dropout=dropout, n_classes=n_classes, cond_dim=cond_dim, cond_mode=cond_mode,
-                           z_dim=z_dim, z_emb=z_emb, n_mlp=n_mlp, groups=groups, cond_scale=float(cond_scale))
+                           z_dim=z_dim, z_emb=z_emb, n_mlp=n_mlp, groups=groups, cond_scale=float(cond_scale), patch=patch)
         _check_config(self.config)
-        self.in_ch, self.out_ch, self.n_levels = in_ch, default(out_ch, in_ch), len(ch_mults)
+        self.in_ch, self.out_ch, self.n_levels, self.patch = in_ch, default(out_ch, in_ch), len(ch_mults), patch
         self.n_classes, self.cond_dim, self.cond_mode, self.z_dim, self.cond_scale = n_classes, cond_dim, cond_mode, z_dim, float(cond_scale)
         d = self.d_emb = 4 * ch
         self.time_emb = TimeEmbedding(ch, d)
@@ -207,12 +212,12 @@ class UNet(nn.Module):
         self.mapping = MappingNet(z_dim, z_emb, n_mlp) if z_dim else None
         rb = partial(ResBlock, d_emb=d, dropout=dropout, groups=groups, w_dim=z_emb if z_dim else 0)
         mk_attn = partial(SelfAttention, n_heads=n_heads, groups=groups)
-        self.conv_in = nn.Conv2d(in_ch, ch, 3, padding=1)
+        self.conv_in = nn.Conv2d(in_ch * patch ** 2, ch, 3, padding=1)   # patch > 1: on p x p patches stacked as channels
         self._build_levels(ch, ch_mults, is_attn, n_res, rb, mk_attn)
         c = ch * ch_mults[-1]
         self.mid1, self.mid_attn, self.mid2 = rb(c, c), mk_attn(c), rb(c, c)
         self.mid_xattn = CrossAttention(c, d, n_heads, groups) if self.conditional and cond_mode != 'film' else None
-        self.out = nn.Sequential(group_norm(ch, groups), nn.SiLU(), zero_init(nn.Conv2d(ch, self.out_ch, 3, padding=1)))
+        self.out = nn.Sequential(group_norm(ch, groups), nn.SiLU(), zero_init(nn.Conv2d(ch, self.out_ch * patch ** 2, 3, padding=1)))
 
 # %% ../nbs/03_unet.ipynb #bd0857f7
 COND_MODES = ('film', 'xattn', 'both')   # how a condition enters a network: FiLM/AdaLN through the time embedding, cross-attention, or both
@@ -222,7 +227,7 @@ def _check_config(cfg: dict):
     n = len(cfg['ch_mults'])
     check(n >= 1 and all(m > 0 for m in cfg['ch_mults']), f"ch_mults must be positive integers, got {cfg['ch_mults']}")
     check(len(cfg['is_attn']) == n, f"is_attn has {len(cfg['is_attn'])} entries but ch_mults has {n}")
-    for k in ('in_ch', 'ch', 'n_res', 'n_heads', 'groups'): check(cfg[k] >= 1, f"{k} must be >= 1, got {cfg[k]}")
+    for k in ('in_ch', 'ch', 'n_res', 'n_heads', 'groups', 'patch'): check(cfg[k] >= 1, f"{k} must be >= 1, got {cfg[k]}")
     for k in ('n_classes', 'cond_dim', 'z_dim'): check(cfg[k] >= 0, f"{k} must be >= 0, got {cfg[k]}")
     check(cfg['out_ch'] is None or cfg['out_ch'] >= 1, f"out_ch must be >= 1, got {cfg['out_ch']}")
     check(not (cfg['n_classes'] and cfg['cond_dim']), "give either n_classes (class ids) or cond_dim (vectors), not both")
@@ -255,9 +260,9 @@ def _check_x(self: UNet, x) -> int:
     "Validate the image batch; return its batch size"
     check(torch.is_tensor(x) and x.ndim == 4, f"x must be an image batch [B, C, H, W], got shape {list(getattr(x, 'shape', []))}")
     check(x.shape[1] == self.in_ch, f"x has {x.shape[1]} channels but this UNet has in_ch={self.in_ch}")
-    f = 2 ** (self.n_levels - 1)
+    f = self.patch * 2 ** (self.n_levels - 1)
     check(x.shape[2] % f == 0 and x.shape[3] % f == 0,
-          f"image size {x.shape[2]}x{x.shape[3]} must be divisible by {f} = 2**(len(ch_mults)-1)")
+          f"image size {x.shape[2]}x{x.shape[3]} must be divisible by {f} = patch * 2**(len(ch_mults)-1)")
     return x.shape[0]
 
 # %% ../nbs/03_unet.ipynb #b620519c
@@ -321,13 +326,13 @@ def forward(self: UNet, x: torch.Tensor, t, c=None, z=None, drop_cond=None) -> t
     ctx = self.cond_tokens(c, drop_cond, B)
     if ctx is not None and self.cond_mode != 'xattn': emb = emb + ctx.mean(dim=1)
     w = self.map_z(z, B)
-    h = self.conv_in(x); hs = [h]
+    h = self.conv_in(F.pixel_unshuffle(x, self.patch)); hs = [h]
     for level in self.downs: h = level(h, emb, w, hs)
     h = self.mid_attn(self.mid1(h, emb, w))
     if self.mid_xattn is not None: h = self.mid_xattn(h, ctx)
     h = self.mid2(h, emb, w)
     for level in self.ups: h = level(h, emb, w, hs)
-    return self.out(h)
+    return F.pixel_shuffle(self.out(h), self.patch)
 
 # %% ../nbs/03_unet.ipynb #c662ae78
 def _unet_blocks(model: UNet) -> list[tuple]:
