@@ -326,13 +326,14 @@ def forward(self: UNet, x: torch.Tensor, t, c=None, z=None, drop_cond=None) -> t
     ctx = self.cond_tokens(c, drop_cond, B)
     if ctx is not None and self.cond_mode != 'xattn': emb = emb + ctx.mean(dim=1)
     w = self.map_z(z, B)
-    h = self.conv_in(F.pixel_unshuffle(x, self.patch)); hs = [h]
+    h = self.conv_in(F.pixel_unshuffle(x, self.patch) if self.patch > 1 else x); hs = [h]   # (both fold ops copy, even for 1)
     for level in self.downs: h = level(h, emb, w, hs)
     h = self.mid_attn(self.mid1(h, emb, w))
     if self.mid_xattn is not None: h = self.mid_xattn(h, ctx)
     h = self.mid2(h, emb, w)
     for level in self.ups: h = level(h, emb, w, hs)
-    return F.pixel_shuffle(self.out(h), self.patch)
+    h = self.out(h)
+    return F.pixel_shuffle(h, self.patch) if self.patch > 1 else h
 
 # %% ../nbs/03_unet.ipynb #c662ae78
 def _unet_blocks(model: UNet) -> list[tuple]:
