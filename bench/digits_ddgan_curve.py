@@ -20,7 +20,11 @@ from cclddg.cclddg import load_pipeline
 from cclddg.evaluation import evaluate_digits_samples
 
 UNET = ['--n_channels_unet', '32', '--ch_mults', '1,2,2', '--is_attn', '0,1,1', '--n_res', '1']
-MODELS = {'ddpm': ['--model', 'ddpm'], 'ddgan4': ['--model', 'ddgan', '--n_steps', '4']}
+MODELS = {'ddpm': ['--model', 'ddpm'], 'ddgan4': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '0'],
+          # the pixel DDGAN with the latent one's reconstruction term ||x0' - x0||^2 added to G's loss
+          'ddgan4_recon': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1'],
+          # the same without the adversarial loss: what the reconstruction term alone gives
+          'ddgan4_recon_only': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--adv_loss_scale', '0']}
 
 def rel(p) -> str:
     "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
