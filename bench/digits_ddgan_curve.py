@@ -8,6 +8,7 @@ number of images against the digits test split, next to the real-vs-real floor f
 saves bench/results/digits_ddgan_curve.json.
 
     python bench/digits_ddgan_curve.py                           # 2 models x 20 minutes
+    python bench/digits_ddgan_curve.py --models ddpm ddgan4 ddgan4_recon ddgan4_recon_only --minutes 5   # the reconstruction ablation
     python bench/digits_ddgan_curve.py --minutes 0.1 0.2 --n_per_class 3   # smoke run
 """
 import argparse, json, os, platform, shutil, subprocess, sys, time
@@ -50,7 +51,7 @@ def score(model: str, out: Path, cfg: float, n_per: int) -> dict:
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--minutes', type=float, nargs='+', default=[5., 10., 20.], help='cumulative training minutes to score at')
-    p.add_argument('--models', nargs='+', default=list(MODELS), help=f"of {', '.join(MODELS)}")
+    p.add_argument('--models', nargs='+', default=['ddpm', 'ddgan4'], help=f"of {', '.join(MODELS)} (default: ddpm ddgan4, the README's curve)")
     p.add_argument('--n_per_class', type=int, default=50)
     p.add_argument('--out', default=str(ROOT/'bench'/'out'/'digits_ddgan_curve'))
     p.add_argument('--results', default=str(ROOT/'bench'/'results'/'digits_ddgan_curve.json'))
