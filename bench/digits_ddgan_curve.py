@@ -9,6 +9,7 @@ saves bench/results/digits_ddgan_curve.json.
 
     python bench/digits_ddgan_curve.py                           # 2 models x 20 minutes
     python bench/digits_ddgan_curve.py --models ddpm ddgan4 ddgan4_recon ddgan4_recon_only --minutes 5   # the reconstruction ablation
+    python bench/digits_ddgan_curve.py --models ddpm ddgan4_recon --out bench/out/curve20 --results bench/out/curve20.json   # the default DDGAN's curve
     python bench/digits_ddgan_curve.py --minutes 0.1 0.2 --n_per_class 3   # smoke run
 """
 import argparse, json, os, platform, shutil, subprocess, sys, time
@@ -63,7 +64,8 @@ def main():
         for m in sorted(a.minutes):
             info, cmd = train(out, m - done, MODELS[model], resume=done > 0); done = m
             for cfg in ((1., 2.) if model == 'ddpm' else (1.,)):
-                rows.append(dict(model=model, minutes=m, steps=info['steps'], command=cmd, **score(model, out, cfg, a.n_per_class)))
+                rows.append(dict(model=model, minutes=m, steps=info['steps'], command=cmd, final_losses=info.get('final_losses'),   # a DDGAN's: d_acc, d_real, d_fake
+                                 **score(model, out, cfg, a.n_per_class)))
                 print(rows[-1], flush=True)
     res = dict(benchmark='digits_ddgan_curve', command=' '.join(['python', rel(sys.argv[0]), *sys.argv[1:]]),
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpu_count=os.cpu_count(),
