@@ -25,6 +25,8 @@ UNET = ['--n_channels_unet', '32', '--ch_mults', '1,2,2', '--is_attn', '0,1,1', 
 MODELS = {'ddpm': ['--model', 'ddpm'], 'ddgan4': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '0'],
           # the pixel DDGAN with the latent one's reconstruction term ||x0' - x0||^2 added to G's loss
           'ddgan4_recon': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1'],
+          # T = 2: only the two least noisy steps, the ones where a discriminator can tell pairs apart
+          'ddgan2_recon': ['--model', 'ddgan', '--n_steps', '2', '--recon_loss_scale', '1'],
           # the same without the adversarial loss: what the reconstruction term alone gives
           'ddgan4_recon_only': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--adv_loss_scale', '0']}
 
@@ -46,7 +48,7 @@ def score(model: str, out: Path, cfg: float, n_per: int) -> dict:
     if model == 'ddpm': x = sample(load_pipeline(out), torch.arange(10), n_per, 50, cfg, seed=1, progress=False)[0]
     else: x = load_pipeline(out).generate(y, cfg=cfg, seed=1)
     dt = time.time() - t0
-    return dict(cfg=cfg, sampler='ddim50' if model == 'ddpm' else 'ddgan4', n_images=len(y), seconds_per_image=dt / len(y),
+    return dict(cfg=cfg, sampler='ddim50' if model == 'ddpm' else model.split('_')[0], n_images=len(y), seconds_per_image=dt / len(y),
                 **{k: float(v) for k, v in evaluate_digits_samples(x * 2 - 1, y).items()})
 
 def main():
