@@ -46,9 +46,9 @@ def main():
         idx = m.nonzero().flatten().tolist()
         ok, per = score_attrs([pred[i] for i in idx], attrs[idx])
         res[group] = dict(n=len(idx), fidelity=ok.float().mean().item(), per_attribute=per)
+        if group == 'unseen': wrong = [i for i, good in zip(idx, ok.tolist()) if not good]
         print(f"{group} ({len(idx)} captions): fidelity {res[group]['fidelity']:.3f};",
               ', '.join(f"{k} {v:.3f}" for k, v in per.items()))
-    wrong = [i for i in unseen.nonzero().flatten().tolist() if not score_attrs([pred[i]], attrs[i:i + 1])[0][0]]
     res['unseen_failures'] = [dict(caption=caps[i], judged=[describe(o) for o in pred[i]]) for i in wrong]
     for f in res['unseen_failures'][:a.show]: print(f"  {f['caption']!r} -> judged: {'; '.join(f['judged']) or 'nothing'}")
     out = ROOT/'bench'/'out'/'attribute_errors'/f"{a.name or Path(a.run).name}.json"
