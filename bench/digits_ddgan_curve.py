@@ -10,6 +10,7 @@ saves bench/results/digits_ddgan_curve.json.
     python bench/digits_ddgan_curve.py                           # 2 models x 20 minutes
     python bench/digits_ddgan_curve.py --models ddpm ddgan4 ddgan4_recon ddgan4_recon_only --minutes 5   # the reconstruction ablation
     python bench/digits_ddgan_curve.py --models ddpm ddgan4_recon --out bench/out/curve20 --results bench/out/curve20.json   # the default DDGAN's curve
+    python bench/digits_ddgan_curve.py --models ddgan4_recon_d5 --minutes 5 10 --out bench/out/curve_d5 --results bench/results/digits_ddgan_d5.json   # 5 D steps per G step
     python bench/digits_ddgan_curve.py --minutes 0.1 0.2 --n_per_class 3   # smoke run
 """
 import argparse, json, os, platform, shutil, subprocess, sys, time
@@ -28,7 +29,10 @@ MODELS = {'ddpm': ['--model', 'ddpm'], 'ddgan4': ['--model', 'ddgan', '--n_steps
           # T = 2: only the two least noisy steps, the ones where a discriminator can tell pairs apart
           'ddgan2_recon': ['--model', 'ddgan', '--n_steps', '2', '--recon_loss_scale', '1'],
           # the same without the adversarial loss: what the reconstruction term alone gives
-          'ddgan4_recon_only': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--adv_loss_scale', '0']}
+          'ddgan4_recon_only': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--adv_loss_scale', '0'],
+          # the default DDGAN with 3 or 5 discriminator updates per generator update ("n_critic")
+          'ddgan4_recon_d3': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--d_steps', '3'],
+          'ddgan4_recon_d5': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--d_steps', '5']}
 
 def rel(p) -> str:
     "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"

@@ -250,9 +250,10 @@ class DDGANTrainer(BaseTrainer):
                  p_uncond: float = 0.1, tanh: bool = True, cond_fn=label_cond, device=None, seed: int = 0,
                  num_workers: int = 0, mixed_precision: bool = True, progress: bool = True, cbs=(), grad_accum: int = 1,
                  weight_decay: float = 0., recon_weight: float = 0., batch_fn=None, dist=None, adv_weight: float = 1.,
-                 recon_weighting: str = 'constant'):
+                 recon_weighting: str = 'constant', d_steps: int = 1):
         _check_ddgan_settings(G, D, lr_g, lr_d, p_uncond, r1_gamma, lazy_reg, grad_accum, weight_decay, recon_weight,
                               adv_weight, recon_weighting)
+        check(isinstance(d_steps, int) and d_steps >= 1, f"d_steps (discriminator updates per generator update) must be an integer >= 1, got {d_steps!r}")
         if progress and not any(isinstance(cb, ProgressCB) for cb in cbs): cbs = [*cbs, ProgressCB()]
         self._setup(ds, batch_size, seed, num_workers, cbs, device, dist, mixed_precision)
         self.G, self.D = broadcast_parameters(G.to(self.device)), broadcast_parameters(D.to(self.device))
@@ -263,10 +264,10 @@ class DDGANTrainer(BaseTrainer):
         self.hp = dict(batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=list(betas), r1_gamma=r1_gamma, lazy_reg=lazy_reg,
                        ema_decay=ema_decay, p_uncond=p_uncond, tanh=tanh, seed=seed, grad_accum=grad_accum,
                        weight_decay=weight_decay, recon_weight=recon_weight, adv_weight=adv_weight,
-                       recon_weighting=recon_weighting)
+                       recon_weighting=recon_weighting, d_steps=d_steps)
         self.r1_gamma, self.lazy_reg, self.p_uncond, self.tanh = r1_gamma, lazy_reg, p_uncond, tanh
         self.grad_accum, self.recon_weight, self.cond_fn, self.batch_fn = grad_accum, recon_weight, cond_fn, batch_fn
-        self.adv_weight, self.recon_weighting = adv_weight, recon_weighting
+        self.adv_weight, self.recon_weighting, self.d_steps = adv_weight, recon_weighting, d_steps
 
 # %% ../nbs/08_ddgan.ipynb #7221e43e
 @patch(as_prop=True)
@@ -380,11 +381,13 @@ def _g_step(self: DDGANTrainer, mbs: list, logs: dict):
 # %% ../nbs/08_ddgan.ipynb #0317976b
 @patch
 def train_step(self: DDGANTrainer, batches) -> float:
-    "One iteration: a D step then a G step (each over `grad_accum` micro-batches, gradients averaged over processes)"
+    "One iteration: `d_steps` D steps, each on fresh micro-batches, then a G step on the last ones (each over `grad_accum` micro-batches, gradients averaged over processes)"
     self.G.train(); self.D.train()
-    mbs = self._batches_for(batches)
     logs = dict(loss_d=0., r1=0., d_real=0., d_fake=0., d_acc=0., loss_g=0., recon=0.)
-    self._d_step(mbs, logs)
+    for _ in range(self.d_steps):                     # n_critic: the discriminator learns d_steps times per generator step
+        mbs = self._batches_for(batches)
+        self._d_step(mbs, logs)
+    for k in ('loss_d', 'r1', 'd_real', 'd_fake', 'd_acc'): logs[k] /= self.d_steps   # their mean over the D steps
     self._g_step(mbs, logs)
     self.step += 1
     self.logs = logs
