@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = {'plain_x0': ['--target', 'x0'], 'adapter': ['--context_adapter'], 'plain_eps': [],
             'adapter_signal_noise': ['--context_adapter', '--shift', 'signal_noise'], 'adapter_no_consistency': ['--context_adapter', '--consistency', '0'],
             # the latent DDGAN of the main command (its own guidance, 1.5), without and with the adapter's shifted pairs and posterior
-            'ddgan': ['--model', 'ddgan', '--cfg', '1.5'], 'ddgan_adapter': ['--model', 'ddgan', '--cfg', '1.5', '--context_adapter']}
+            # (--d_steps 1 pinned: what they were measured with, also with --pixels, where the default is now 5)
+            'ddgan': ['--model', 'ddgan', '--cfg', '1.5', '--d_steps', '1'], 'ddgan_adapter': ['--model', 'ddgan', '--cfg', '1.5', '--context_adapter', '--d_steps', '1']}
 KEYS = ('steps', 'prompt_fidelity', 'prompt_fidelity_seen', 'prompt_fidelity_unseen', 'prompt_fidelity_1_object',
         'prompt_fidelity_2_objects', 'diversity', 'fd', 'fd_real_vs_real', 'sample_seconds_per_image')
 
