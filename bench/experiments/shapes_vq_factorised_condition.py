@@ -68,7 +68,6 @@ class Cond:
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--base', default=str(ROOT/'bench'/'out'/'vq_b32'), help='a run with tokenizer/ and embedder/')
-    p.add_argument('--like', default=None, help="a vqdiffusion run whose transformer/diffusion/train settings to copy (default: the script's defaults)")
     p.add_argument('--cond', default='attrs', choices=['attrs', 'words', 'phrases'])
     p.add_argument('--minutes', type=float, default=6.5)
     p.add_argument('--n_train', type=int, default=20000)
