@@ -9,7 +9,9 @@ oracle that is compositional by construction: "cyan" is the same token whatever 
 builds the same factorised tokens from the caption's words instead, through the frozen tiny embedder: each object
 phrase's words embedded one by one (`embedder.encode_text(word)`) plus the object's slot vector O[j], so it needs
 nothing but the caption. `--cond phrases` is the script's own condition (caption + phrase embeddings), for a
-like-for-like baseline in the same code.
+like-for-like baseline in the same code. `phrases` and `words` embeddings are multiplied by sqrt(D) (entries of about
+unit size, like the oracle's random vectors), as the UNet's `cond_scale` does; the script's VQ transformer takes the
+unit-length embeddings unscaled, so `phrases` is not exactly the script's run.
 
 Scores prompt fidelity of n canonical VALIDATION captions (seen and unseen compositions apart) at guidance 2, 50 steps,
 truncation 1 and 0.8, like bench/shapes_vq_ablation.py, and writes one JSON.
@@ -21,7 +23,7 @@ from pathlib import Path
 import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from cclddg.core import seed_everything, check
+from cclddg.core import seed_everything
 from cclddg.data import get_dataset, SHAPES, COLOURS, SIZES, POSITIONS, unseen_mask
 from cclddg.vq import load_tokenizer
 from cclddg.vqdiffusion import DenoisingTransformer, VQDiffusion
@@ -43,7 +45,7 @@ class Cond:
         self.words = {}
 
     def from_attrs(self, attrs: torch.Tensor) -> torch.Tensor:
-        B, out = attrs.shape[0], torch.zeros(attrs.shape[0], 8, self.D)
+        out = torch.zeros(attrs.shape[0], 8, self.D)
         for j in range(2):
             for a in range(4):
                 v = attrs[:, 4 * j + a]
@@ -56,7 +58,8 @@ class Cond:
         return self.words[w]
 
     def from_captions(self, caps) -> torch.Tensor:
-        if self.kind == 'phrases': return text_condition(self.emb, list(caps), 2).float() * self.D ** 0.5   # the script's cond_scale
+        # x sqrt(D), the UNet's cond_scale; the script's VQ transformer takes the unit embeddings unscaled
+        if self.kind == 'phrases': return text_condition(self.emb, list(caps), 2).float() * self.D ** 0.5
         L = 12
         out = torch.zeros(len(caps), L, self.D)
         for b, cap in enumerate(caps):
