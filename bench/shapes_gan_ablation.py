@@ -13,6 +13,7 @@ bench/results/shapes_gan_ablation.json.
     python bench/shapes_gan_ablation.py                 # the main run (GAN on) vs recon_only, seed 0, 7 minutes each
     python bench/shapes_gan_ablation.py --variants gan recon_only snr --seeds 0 1
     python bench/shapes_gan_ablation.py --variants gan d5 --base bench/out/cc_base0 --results bench/results/shapes_gan_d5.json
+    python bench/shapes_gan_ablation.py --variants d2 --base bench/out/cc_base0 --results bench/results/shapes_gan_d2.json
     python bench/shapes_gan_ablation.py --minutes 0.2 --eval_samples 50 --base RUN   # smoke run
 """
 import argparse, json, os, platform, shutil, subprocess, sys, time
@@ -22,7 +23,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = {'main': None, 'gan': [], 'recon_only': ['--adv_loss_scale', '0'], 'snr': ['--recon_weighting', 'snr'],
             'snr_only_gan': ['--recon_weighting', 'snr', '--recon_loss_scale', '0'],
-            'd3': ['--d_steps', '3'], 'd5': ['--d_steps', '5']}   # 3 or 5 discriminator updates per generator update
+            'd2': ['--d_steps', '2'], 'd3': ['--d_steps', '3'], 'd5': ['--d_steps', '5']}   # 2, 3 or 5 discriminator updates per generator update
 KEYS = ('d_acc', 'd_real', 'd_fake', 'loss_d')
 
 def rel(p) -> str:
