@@ -35,8 +35,10 @@ MODELS = {'ddpm': ['--model', 'ddpm'], 'ddgan4': ['--model', 'ddgan', '--n_steps
           # the models above pin the 1 they were measured with)
           'ddgan4_recon_d3': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--d_steps', '3'],
           'ddgan4_recon_d5': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--d_steps', '5']}
-# five D steps with one setting changed (bench/results/digits_ddgan_d5_probes.json): a faster D, a faster G, reconstruction only where SNR >= 1
-for k, f in (('lrd1e3', ['--lr_disc', '1e-3']), ('lrg1e3', ['--lr_gen', '1e-3']), ('snr', ['--recon_weighting', 'snr'])): MODELS[f'ddgan4_recon_d5_{k}'] = MODELS['ddgan4_recon_d5'] + f
+# five D steps with one setting changed (bench/results/digits_ddgan_d5_probes.json): a faster D, a faster G, reconstruction only where SNR >= 1,
+# a half / twice as wide D
+for k, f in (('lrd1e3', ['--lr_disc', '1e-3']), ('lrg1e3', ['--lr_gen', '1e-3']), ('snr', ['--recon_weighting', 'snr']),
+             ('dch16', ['--n_channels_disc', '16']), ('dch64', ['--n_channels_disc', '64'])): MODELS[f'ddgan4_recon_d5_{k}'] = MODELS['ddgan4_recon_d5'] + f
 
 def rel(p) -> str:
     "`p` relative to the repository when it lies inside it (so recorded commands name no machine's paths)"
