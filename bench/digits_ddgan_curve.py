@@ -36,8 +36,8 @@ MODELS = {'ddpm': ['--model', 'ddpm'], 'ddgan4': ['--model', 'ddgan', '--n_steps
           'ddgan4_recon_d3': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--d_steps', '3'],
           'ddgan4_recon_d5': ['--model', 'ddgan', '--n_steps', '4', '--recon_loss_scale', '1', '--d_steps', '5']}
 # five D steps with one setting changed (bench/results/digits_ddgan_d5_probes.json): a faster D, a faster G, reconstruction only where SNR >= 1,
-# a half / twice as wide D
-for k, f in (('lrd1e3', ['--lr_disc', '1e-3']), ('lrg1e3', ['--lr_gen', '1e-3']), ('snr', ['--recon_weighting', 'snr']),
+# a half / twice as wide D, twice / half the adversarial weight
+for k, f in (('adv2', ['--adv_loss_scale', '2']), ('adv0.5', ['--adv_loss_scale', '0.5']), ('lrd1e3', ['--lr_disc', '1e-3']), ('lrg1e3', ['--lr_gen', '1e-3']), ('snr', ['--recon_weighting', 'snr']),
              ('dch16', ['--n_channels_disc', '16']), ('dch64', ['--n_channels_disc', '64'])): MODELS[f'ddgan4_recon_d5_{k}'] = MODELS['ddgan4_recon_d5'] + f
 
 def rel(p) -> str:
