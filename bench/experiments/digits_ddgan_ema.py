@@ -17,7 +17,7 @@ bench/digits_ddgan_curve.py):
 
     python bench/experiments/digits_ddgan_ema.py --minutes 5 --out bench/out/ddgan_ema --results bench/results/digits_ddgan_ema.json
 """
-import argparse, json, platform, sys, time, os
+import argparse, json, platform, sys, time
 from pathlib import Path
 import torch
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ class Snapshots(Callback):
     "The raw generator's parameters (flattened, float32) before training and every `every` steps, with their step numbers"
     def __init__(self, every: int): self.every, self.steps, self.flat = every, [], []
     def keep(self, tr):
-        self.steps.append(tr.step); self.flat.append(torch.cat([p.detach().float().flatten().cpu() for p in tr.G.parameters()]))
+        self.steps.append(tr.step); self.flat.append(torch.nn.utils.parameters_to_vector(tr.G.parameters()).detach().float().cpu())
     def before_fit(self, tr): self.keep(tr)
     def after_step(self, tr, loss):
         if tr.step % self.every == 0: self.keep(tr)
@@ -74,7 +74,10 @@ def main():
     p.add_argument('--results', default=str(ROOT / 'bench' / 'results' / 'digits_ddgan_ema.json'))
     a = p.parse_args()
     snap, make_cbs = Snapshots(a.every), tc.callbacks
-    tc.callbacks = lambda *args, **kw: (lambda cbs, w: ([*cbs, snap], w))(*make_cbs(*args, **kw))
+    def with_snapshots(*args, **kw):              # the script's callbacks, plus ours
+        cbs, wandb_cb = make_cbs(*args, **kw)
+        return [*cbs, snap], wandb_cb
+    tc.callbacks = with_snapshots
     argv = ['--dataset', 'digits', *UNET, *MODELS[a.model], '--seed', str(a.seed), '--out', rel(a.out), '--max_minutes', str(a.minutes), '--eval_samples', '0']
     print('$ python train_cclddg.py', ' '.join(argv), flush=True)
     tc.main(argv)
