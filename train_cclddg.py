@@ -124,7 +124,8 @@ def _conditioning_flags(p: ArgumentParser):
     c('--cond_mode', default=None, choices=COND_MODES, help='how the condition enters the network: cross-attention, '
       'FiLM/AdaLN through the time embedding, or both (default: both for the UNet, xattn for the vqdiffusion transformer)')
     c('--cond_scale', type=float, default=None, help='factor on the embeddings before the networks project them (default: sqrt(dim) '
-      'with an embedder, which gives unit-RMS entries)')
+      'with an embedder, which gives unit-RMS entries; 1 for --model vqdiffusion, where sqrt(dim) scored no better on shapes\' validation '
+      'split: bench/results/shapes_vq_factored_tokens.json)')
     c('--latent', default='none', help='none (pixels), train (a KL autoencoder, here), DIR, or pretrained:HUB_REPO[/SUBFOLDER]')
     c('--ae_steps', type=int, default=1200, help='training steps of a --latent train autoencoder (default: 1200)')
     c('--ae_ch', type=int, default=16, help='base channels of a --latent train autoencoder (default: 16)')
@@ -139,7 +140,12 @@ def _discrete_flags(p: ArgumentParser):
     v = p.add_argument_group('discrete diffusion (--model vqdiffusion)').add_argument
     v('--tokenizer', default='train', help='the VQ tokenizer: train (here), DIR (a saved one) or pretrained:OWNER/REPO[/SUBFOLDER] (a diffusers VQModel) (default: train)')
     v('--tokenizer_steps', type=int, default=1500, help='training steps of a --tokenizer train (default: 1500)')
-    v('--n_codes', type=int, default=None, help='codebook size K of a --tokenizer train (default: 64 digits, 128 otherwise)')
+    v('--n_codes', type=int, default=None, help='codebook size K of a --tokenizer train; of a factored one, the number of outline codes '
+      '(default: 64 digits and factored, 128 otherwise)')
+    v('--tokenizer_kind', default=None, choices=['joint', 'factored'], help='a --tokenizer train with one code per patch (joint) or an outline '
+      'code and a colour code (factored: notebook 10; colour images whose patches are one colour each) (default: factored on shapes, '
+      'joint otherwise)')
+    v('--n_colours', type=int, default=8, help='colour codes of a factored --tokenizer train (default: 8)')
     v('--tokenizer_ch', type=int, default=32, help='base channels of a --tokenizer train (default: 32)')
     v('--tokenizer_batch_size', type=int, default=32, help='batch size of a --tokenizer train (default: 32)')
     v('--tokenizer_downsample', type=int, default=4, help='token grid = image size / this, for --tokenizer train (default: 4)')
@@ -230,7 +236,8 @@ def resolve_defaults(a):
 def vq_defaults(a):
     "VQ-Diffusion's defaults (in place; T = 100 steps as in the paper is set with the others): K by data set"
     import cclddg.vqdiffusion   # registers the family (and the VQ tokenizer)
-    a.n_codes = default(a.n_codes, 64 if a.dataset == 'digits' else 128)
+    a.tokenizer_kind = default(a.tokenizer_kind, 'factored' if a.dataset == 'shapes' else 'joint')
+    a.n_codes = default(a.n_codes, 64 if a.dataset == 'digits' or a.tokenizer_kind == 'factored' else 128)
     a.ch_mults, a.is_attn, a.patch = default(a.ch_mults, (1,)), default(a.is_attn, (False,)), default(a.patch, 1)   # unused: no UNet
     return a
 
@@ -359,6 +366,7 @@ def _check_discrete(a):
     check(0 < a.truncation <= 1, f"--truncation must be in (0, 1], got {a.truncation}")
     check(1 <= a.fast <= a.n_steps, f"--fast must be a step in 1..{a.n_steps} (--n_steps), got {a.fast}")
     for k in ('tokenizer_steps', 'tokenizer_batch_size', 'tokenizer_ch', 'n_codes', 'width', 'depth', 'heads'): check(getattr(a, k) > 0, f"--{k} must be positive, got {getattr(a, k)}")
+    check(a.n_colours > 1, f"--n_colours must be at least 2, got {a.n_colours}")
     check(a.tokenizer_downsample in (1, 2, 4, 8, 16), f"--tokenizer_downsample must be 1, 2, 4, 8 or 16, got {a.tokenizer_downsample}")
 
 
@@ -375,9 +383,15 @@ def _check_context(a):
 
 def transformer(a, grid: tuple, emb=None, n_classes: int = 0) -> dict:
     "The `DenoisingTransformer` arguments of --model vqdiffusion for a token grid (h, w): class ids, or embeddings with an embedder"
-    cond = dict(cond_dim=emb.dim) if emb is not None else dict(n_classes=n_classes)
-    return dict(K=a.n_codes, h=grid[0], w=grid[1], dim=a.width, depth=a.depth, heads=a.heads, dropout=a.dropout,
-                cond_mode=a.cond_mode or 'xattn', **cond)
+    cond = dict(cond_dim=emb.dim, cond_scale=default(a.cond_scale, 1.)) if emb is not None else dict(n_classes=n_classes)   # 1: see --cond_scale
+    factored = a.tokenizer_kind == 'factored'
+    return dict(K=n_tokens(a), h=grid[0], w=grid[1], dim=a.width, depth=a.depth, heads=a.heads, dropout=a.dropout,
+                cond_mode=a.cond_mode or 'xattn', factors=[a.n_codes, a.n_colours] if factored else None, **cond)
+
+
+def n_tokens(a) -> int:
+    "K, the token vocabulary of --model vqdiffusion: the codes, or outline x colour codes of a factored tokenizer"
+    return a.n_codes * a.n_colours if a.tokenizer_kind == 'factored' else a.n_codes
 
 
 def context_adapter(a, ds, data, cond: dict) -> dict:
@@ -449,6 +463,8 @@ def check_data(a, ds, world: int = 1):
         check(any(ds.captions), f"--embedder tiny needs captions: '{ds.path}' has no .txt files beside its images and no class folders")
     down = 1 if a.latent == 'none' else trained_ae_downsample(a, ds.channels) if a.latent == 'train' else None
     if a.model == 'vqdiffusion': down = a.tokenizer_downsample if a.tokenizer == 'train' else None
+    check(not (a.model == 'vqdiffusion' and a.tokenizer == 'train' and a.tokenizer_kind == 'factored' and ds.channels < 3),
+          f"--tokenizer_kind factored separates outline from colour: it needs colour images, but --dataset '{a.dataset}' has {ds.channels} channel(s); use --tokenizer_kind joint")
     check_sizes(a, ds.img_size, down)
 
 
@@ -585,6 +601,7 @@ def prepare_autoencoder(a, ds, out: Path, is_main: bool, info: dict, have: bool 
 def tok_flags(a, ds) -> dict:
     "The flags that make the tokenizer of --tokenizer train or pretrained:..."
     own = dict(tokenizer_steps=a.tokenizer_steps, tokenizer_batch_size=a.tokenizer_batch_size, n_codes=a.n_codes, tokenizer_ch=a.tokenizer_ch, tokenizer_downsample=a.tokenizer_downsample) if a.tokenizer == 'train' else {}
+    if own and a.tokenizer_kind == 'factored': own.update(tokenizer_kind='factored', n_colours=a.n_colours)
     return dict(tokenizer=a.tokenizer, dataset=a.dataset, img_size=ds.img_size, n_train=a.n_train, seed=a.seed, **own)
 
 def pretrained_vq(spec: str):
@@ -599,12 +616,13 @@ def make_tokenizer(a, ds, info: dict):
     if a.tokenizer != 'train': return pretrained_vq(a.tokenizer)
     check(not isinstance(ds, IterableDataset), "--tokenizer train needs a map-style data set; train the tokenizer separately "
           "(cclddg.vq.train_tokenizer) and pass its directory")
+    factored = dict(factored=True, n_colours=a.n_colours) if a.tokenizer_kind == 'factored' else {}
     tok, info['tokenizer_seconds'] = timed(train_tokenizer, ds, steps=a.tokenizer_steps, batch_size=a.tokenizer_batch_size, n_codes=a.n_codes,
-                                          downsample=a.tokenizer_downsample, ch=a.tokenizer_ch, device=a.device, seed=a.seed)
+                                          downsample=a.tokenizer_downsample, ch=a.tokenizer_ch, device=a.device, seed=a.seed, **factored)
     return tok
 
 def prepare_tokenizer(a, ds, out: Path, is_main: bool, info: dict, have: bool = False):
-    "(tokenizer, its path for the config): made into `out` (rank 0), or a directory loaded; sets `a.n_codes` to its K"
+    "(tokenizer, its path for the config): made into `out` (rank 0), or a directory loaded; sets `a.n_codes` (and `a.tokenizer_kind`, `a.n_colours`) to its own"
     from cclddg.vq import load_tokenizer
     path, spec = (out / 'tokenizer', 'tokenizer') if a.tokenizer == 'train' or a.tokenizer.startswith('pretrained:') else \
                  (Path(a.tokenizer).expanduser().resolve(), None)
@@ -614,7 +632,8 @@ def prepare_tokenizer(a, ds, out: Path, is_main: bool, info: dict, have: bool = 
     barrier()
     tok = load_tokenizer(path, device=a.device)
     check_channels(tok, ds, a.tokenizer); check_sizes(a, ds.img_size, tok.downsample)
-    a.n_codes = tok.n_codes
+    a.tokenizer_kind = 'factored' if hasattr(tok, 'factors') else 'joint'
+    a.n_codes, a.n_colours = tok.factors if hasattr(tok, 'factors') else (tok.n_codes, a.n_colours)
     return tok, spec or str(path)
 
 
@@ -657,7 +676,7 @@ def run_config(a, ds, data, latent_spec, emb_spec, emb, prompts) -> dict:
     disc = dict(in_ch=data.channels, ch=a.n_channels_disc, ch_mults=list(a.ch_mults_disc), is_attn=list(a.is_attn_disc), **cond)
     data = dict(name=a.dataset, img_size=ds.img_size, channels=ds.channels, n_classes=ds.n_classes, class_names=list(ds.class_names))
     if a.model == 'vqdiffusion':
-        return checkpoint_config('vqdiffusion', None, dict(K=a.n_codes, T=a.n_steps, schedule=a.vq_schedule, aux_weight=a.aux_weight), data, None, latent_spec,
+        return checkpoint_config('vqdiffusion', None, dict(K=n_tokens(a), T=a.n_steps, schedule=a.vq_schedule, aux_weight=a.aux_weight), data, None, latent_spec,
                                  emb_spec, prompts=prompts or (), max_phrases=a.max_phrases if emb is not None else 0,
                                  train={k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(a).items()},
                                  transformer=transformer(a, grid, emb, ds.n_classes))

@@ -20,10 +20,11 @@ from .autoencoder import Encoder, Decoder, recon_loss, psnr, _images, _hub_offli
 from .evaluation import get_digits_classifier, get_shapes_attr_classifier, evaluate_digits_samples, evaluate_shapes_samples
 
 # %% auto #0
-__all__ = ['VQ_LOGS', 'JUDGES', 'sq_dists', 'nearest_code', 'straight_through', 'commitment_loss', 'codebook_loss', 'ema_update',
-           'code_counts', 'code_perplexity', 'code_stats', 'VectorQuantizer', 'tokens_of', 'codes_of', 'Tokenizer',
-           'vq_encoder', 'VQTokenizer', 'VQTrainer', 'train_tokenizer', 'reconstruct', 'evaluate_tokenizer',
-           'load_tokenizer', 'DiffusersVQ', 'load_pretrained_vq']
+__all__ = ['VQ_LOGS', 'JUDGES', 'TOKENIZER_KINDS', 'sq_dists', 'nearest_code', 'straight_through', 'commitment_loss',
+           'codebook_loss', 'ema_update', 'code_counts', 'code_perplexity', 'code_stats', 'VectorQuantizer',
+           'tokens_of', 'codes_of', 'Tokenizer', 'vq_encoder', 'VQTokenizer', 'VQTrainer', 'train_tokenizer',
+           'reconstruct', 'evaluate_tokenizer', 'value_colour', 'FactoredVQTokenizer', 'load_tokenizer', 'DiffusersVQ',
+           'load_pretrained_vq']
 
 # %% ../nbs/10_vq.ipynb #ad68bf0b
 def sq_dists(z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
@@ -187,10 +188,15 @@ class VQTokenizer(Tokenizer):
         self.quantizer = VectorQuantizer(n_codes, dim, beta, ema, decay, restart_after=restart_after)
         self.decoder = Decoder(in_ch, dim, ch, mults, n_res)
 
+    kind = 'vq'   # config.json's "kind"
+
     @property
     def config(self) -> dict:
         "JSON-serialisable constructor arguments: `VQTokenizer(**config)` rebuilds it"
         return dict(self._cfg)
+
+    @property
+    def restarts(self) -> int: return self.quantizer.restarts   # codes restarted by the last training step
 
 # %% ../nbs/10_vq.ipynb #eaef51e9
 @patch
@@ -215,8 +221,8 @@ def decode(self: VQTokenizer, tokens: torch.Tensor) -> torch.Tensor:
 VQ_LOGS = ('loss', 'rec', 'commit', 'usage', 'perplexity', 'restarts')   # what a step logs
 
 class VQTrainer(BaseTrainer):
-    "Train a `VQTokenizer` on the images of `ds` (reconstruction + commitment loss, EMA codebook, restarts), with exact resume"
-    def __init__(self, tok: VQTokenizer, ds, batch_size: int = 64, lr: float = 1e-3, recon: str = 'l2',
+    "Train a `VQTokenizer` (or `FactoredVQTokenizer`) on the images of `ds` (reconstruction + commitment loss, EMA codebook, restarts), with exact resume"
+    def __init__(self, tok: Tokenizer, ds, batch_size: int = 64, lr: float = 1e-3, recon: str = 'l2',
                  lr_schedule: str = 'cosine', seed: int = 0, device=None, progress: bool = True, cbs=(), num_workers: int = 0):
         check(lr > 0, f"lr must be positive, got {lr}")
         check(lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}, got {lr_schedule!r}")
@@ -227,7 +233,7 @@ class VQTrainer(BaseTrainer):
         self.opt = torch.optim.Adam(tok.parameters(), lr=lr, betas=(0.5, 0.9))
 
     def networks(self) -> dict: return {'model': self.tok}
-    def describe(self) -> dict: return {'tokenizer': {'kind': 'vq', **self.tok.config}}
+    def describe(self) -> dict: return {'tokenizer': {'kind': self.tok.kind, **self.tok.config}}
     def optim_state(self) -> dict: return {'opt': self.opt.state_dict()}
     def load_optim_state(self, s: dict): self.opt.load_state_dict(s['opt'])
 
@@ -242,18 +248,19 @@ def train_step(self: VQTrainer, batches) -> float:
     self.check_finite(loss=loss.item())
     self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
     self.step += 1
-    self.logs = dict(loss=loss.item(), rec=rec.item(), commit=q_loss.item(), restarts=self.tok.quantizer.restarts,
+    self.logs = dict(loss=loss.item(), rec=rec.item(), commit=q_loss.item(), restarts=self.tok.restarts,
                      **code_stats(tokens, self.tok.n_codes))
     return self.logs['loss']
 
 # %% ../nbs/10_vq.ipynb #266dcc49
 def train_tokenizer(ds, steps: int = 2000, batch_size: int = 64, lr: float = 1e-3, n_codes: int = 128, downsample: int = 4,
                     device=None, progress: bool = True, seed: int = 0, max_minutes: float | None = None, recon: str = 'l2',
-                    lr_schedule: str = 'cosine', cbs=(), tok: VQTokenizer | None = None, **model_kw) -> VQTokenizer:
-    "Train a `VQTokenizer` on the images of `ds` with a `VQTrainer`; returns it in eval mode with its per-step logs in `.history`"
+                    lr_schedule: str = 'cosine', cbs=(), tok: Tokenizer | None = None, factored: bool = False, **model_kw) -> Tokenizer:
+    "Train a `VQTokenizer` (`factored`: a `FactoredVQTokenizer` with `n_codes` outline codes) on the images of `ds` with a `VQTrainer`; returns it in eval mode with its per-step logs in `.history`"
     check(isinstance(steps, int) and steps > 0, f"steps must be a positive integer, got {steps!r}")
     seed_everything(seed)
-    tok = default(tok, lambda: VQTokenizer(in_ch=ds.channels, n_codes=n_codes, downsample=downsample, **model_kw))
+    if factored: tok = default(tok, lambda: FactoredVQTokenizer(in_ch=ds.channels, n_outlines=n_codes, downsample=downsample, **model_kw))
+    else: tok = default(tok, lambda: VQTokenizer(in_ch=ds.channels, n_codes=n_codes, downsample=downsample, **model_kw))
     tr = VQTrainer(tok, ds, batch_size, lr, recon, lr_schedule, seed, device, progress, cbs).fit(steps, max_minutes)
     tok = tr.tok.eval()
     tok.history = {k: [r[k] for r in tr.records] for k in (*VQ_LOGS, 'step_ms')}
@@ -296,12 +303,86 @@ def evaluate_tokenizer(tok: Tokenizer, ds, judge: str | None = None, n: int | No
              **code_stats(tokens, tok.n_codes))
     return {**r, **(JUDGES[judge](items, x, x_rec, classifier) if judge else {})}
 
+# %% ../nbs/10_vq.ipynb #0138d4d8
+def value_colour(x: torch.Tensor, downsample: int, eps: float = 1e-3) -> tuple:
+    "Images in [-1, 1] -> (value V = max over channels, in [-1, 1], `[B, 1, H, W]`; each patch's V-weighted mean colour in [0, 1], `[B, C, H/d, W/d]`)"
+    x01 = (x + 1) / 2
+    v = x01.amax(1, keepdim=True)                                                     # V = max_c x_c
+    return v * 2 - 1, F.avg_pool2d(x01, downsample) / (F.avg_pool2d(v, downsample) + eps)   # avgpool(x) / (avgpool(V) + eps)
+
+# %% ../nbs/10_vq.ipynb #f241f21a
+class FactoredVQTokenizer(Tokenizer):
+    "Two codes per token: the outline (from the colour-blind value image) and the patch's colour; token = s * n_colours + c"
+    kind = 'vq_factored'   # config.json's "kind"
+
+    def __init__(self, in_ch: int = 3, n_outlines: int = 64, n_colours: int = 8, dim: int = 16, dim_colour: int = 4,
+                 downsample: int = 4, ch: int = 32, n_res: int = 1, beta: float = 0.25, ema: bool = True, decay: float = 0.99,
+                 restart_after: int = 20):
+        super().__init__()
+        check(in_ch > 1, f"a factored tokenizer separates outline from colour, so it needs colour images; got {in_ch} channel(s)")
+        check(downsample in (1, 2, 4, 8, 16), f"downsample must be 1, 2, 4, 8 or 16, got {downsample!r}")
+        check(ch > 0 and n_res > 0 and dim_colour > 0, "ch, n_res and dim_colour must be positive")
+        self._cfg = dict(in_ch=in_ch, n_outlines=n_outlines, n_colours=n_colours, dim=dim, dim_colour=dim_colour,
+                         downsample=downsample, ch=ch, n_res=n_res, beta=beta, ema=ema, decay=decay, restart_after=restart_after)
+        self.in_ch, self.downsample, self.factors = in_ch, downsample, (n_outlines, n_colours)
+        self.n_codes = n_outlines * n_colours                                     # K = K_s K_c
+        mults = (1,) + (2,) * int(math.log2(downsample))
+        self.encoder = vq_encoder(1, dim, ch, mults, n_res)                       # Enc_s, on V
+        self.colour_encoder = nn.Sequential(nn.Conv2d(in_ch, 32, 1), nn.SiLU(), nn.Conv2d(32, dim_colour, 1))   # per-patch MLP
+        self.quantizer = VectorQuantizer(n_outlines, dim, beta, ema, decay, restart_after=restart_after)
+        self.colour_quantizer = VectorQuantizer(n_colours, dim_colour, beta, ema, decay, restart_after=restart_after)
+        self.decoder = Decoder(in_ch, dim + dim_colour, ch, mults, n_res)
+
+    @property
+    def config(self) -> dict:
+        "JSON-serialisable constructor arguments: `FactoredVQTokenizer(**config)` rebuilds it"
+        return dict(self._cfg)
+
+    @property
+    def restarts(self) -> int: return self.quantizer.restarts + self.colour_quantizer.restarts
+
+    def split(self, tokens: torch.Tensor) -> tuple:
+        "Tokens -> (outline codes s, colour codes c)"
+        return tokens // self.factors[1], tokens % self.factors[1]
+
+    def join(self, s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        "(outline codes s, colour codes c) -> tokens s * K_c + c"
+        return s * self.factors[1] + c
+
+# %% ../nbs/10_vq.ipynb #8ce2f356
+@patch
+def _latents(self: FactoredVQTokenizer, x: torch.Tensor) -> tuple:
+    v, colour = value_colour(x, self.downsample)
+    return self.encoder(v), self.colour_encoder(colour)
+
+@patch
+def forward(self: FactoredVQTokenizer, x: torch.Tensor) -> tuple:
+    "(reconstruction (unclamped), tokens, the two quantisers' losses), for training"
+    zs, zc = self._latents(x)
+    (qs, s, ls), (qc, c, lc) = self.quantizer(zs), self.colour_quantizer(zc)
+    return self.decoder(torch.cat([qs, qc], 1)), self.join(s, c), ls + lc
+
+@patch
+def encode(self: FactoredVQTokenizer, x: torch.Tensor) -> torch.Tensor:
+    "Images in [-1, 1] -> tokens `[B, h, w]` in 0..K_s K_c - 1"
+    self._check_images(x)
+    zs, zc = self._latents(x)
+    return self.join(tokens_of(zs, self.quantizer.codebook), tokens_of(zc, self.colour_quantizer.codebook))
+
+@patch
+def decode(self: FactoredVQTokenizer, tokens: torch.Tensor) -> torch.Tensor:
+    "Tokens `[B, h, w]` -> images in [-1, 1]"
+    self._check_tokens(tokens)
+    s, c = self.split(tokens)
+    e = torch.cat([codes_of(s, self.quantizer.codebook), codes_of(c, self.colour_quantizer.codebook)], 1)
+    return self.decoder(e).clamp(-1, 1)
+
 # %% ../nbs/10_vq.ipynb #4de66ba5
 @patch
-def save(self: VQTokenizer, path: str | Path) -> Path:
-    "Write `model.safetensors` + `config.json` (`\"kind\": \"vq\"`) to directory `path`, each atomically (notebook 06's `save_with_config`)"
+def save(self: VQTokenizer | FactoredVQTokenizer, path: str | Path) -> Path:
+    "Write `model.safetensors` + `config.json` (`\"kind\"`: `self.kind`) to directory `path`, each atomically (notebook 06's `save_with_config`)"
     from cclddg.autoencoder import save_with_config
-    return save_with_config(self, path, 'vq')
+    return save_with_config(self, path, self.kind)
 
 # %% ../nbs/10_vq.ipynb #4eeeb01c
 def _load_weights(tok: nn.Module, f: Path):
@@ -313,14 +394,17 @@ def _load_weights(tok: nn.Module, f: Path):
         raise CclddgError(f"the weights in '{f}' do not match the architecture in config.json ({str(e).splitlines()[0]}...)") from None
 
 # %% ../nbs/10_vq.ipynb #0fa722be
+TOKENIZER_KINDS = {'vq': VQTokenizer, 'vq_factored': FactoredVQTokenizer}   # config "kind" -> class
+
 def load_tokenizer(path: str | Path, device=None) -> Tokenizer:
     "Load a tokenizer saved with `.save(dir)` (or a diffusers VQModel directory), in eval mode"
     path = Path(path).expanduser(); cfg = read_config(path, 'tokenizer')   # notebook 06's
     if cfg.get('_class_name') == 'VQModel': return load_pretrained_vq(path, device=device)
     kind = cfg.pop('kind', None)
-    check(kind == 'vq', f"'{path / 'config.json'}' is not a VQ tokenizer config (kind {kind!r}, expected 'vq')")
-    try: tok = VQTokenizer(**cfg)
-    except TypeError as e: raise CclddgError(f"'{path / 'config.json'}' does not match VQTokenizer: {e}") from None
+    check(kind in TOKENIZER_KINDS, f"'{path / 'config.json'}' is not a VQ tokenizer config (kind {kind!r}, expected one of {', '.join(map(repr, TOKENIZER_KINDS))})")
+    cls = TOKENIZER_KINDS[kind]
+    try: tok = cls(**cfg)
+    except TypeError as e: raise CclddgError(f"'{path / 'config.json'}' does not match {cls.__name__}: {e}") from None
     _load_weights(tok, path / 'model.safetensors')
     return tok.to(get_device(device)).eval()
 
@@ -401,4 +485,5 @@ def latent_shape(self: Tokenizer, img_shape) -> tuple:
     return self.token_shape(img_shape)
 
 register_autoencoder('vq', load_tokenizer)             # ours (config kind 'vq')
+register_autoencoder('vq_factored', load_tokenizer)    # ours, outline x colour codes
 register_autoencoder('VQModel', load_pretrained_vq)    # a diffusers VQModel directory

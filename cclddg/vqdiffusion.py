@@ -23,7 +23,7 @@ from .training import register_family
 __all__ = ['VQ_SCHEDULES', 'LOG0', 'mask_replace_cum', 'mask_only_cum', 'jump_coefs', 'step_coefs', 'vq_schedule',
            'transition_matrix', 'log_onehot', 'log_q_xt_x0', 'log_q_xt_from', 'VQDiffusion', 'show_tokens',
            'gumbel_argmax', 'truncate', 'AdaLN', 'Attention', 'TransformerBlock', 'DenoisingTransformer',
-           'build_vqdiffusion', 'pipeline_sample']
+           'FactoredEmbedding', 'FactoredHead', 'build_vqdiffusion', 'pipeline_sample']
 
 # %% ../nbs/11_vqdiffusion.ipynb #bc11eb44
 def mask_replace_cum(T: int, K: int, gbar_T: float = 0.9, kbbar_T: float = 0.1):
@@ -361,22 +361,26 @@ class DenoisingTransformer(nn.Module):
     "p_theta(x0 | x_t, t, c): tokens [B, h, w] (K = [MASK]) -> logits [B, K, h, w]; AdaLN time; c by cross-attention ('xattn'), AdaLN ('film') or both"
     def __init__(self, K: int, h: int, w: int | None = None, dim: int = 128, depth: int = 4, heads: int = 4,
                  n_classes: int = 0, cond_dim: int = 0, mlp_mult: int = 4, dropout: float = 0.,
-                 cond_mode: str = 'xattn'):
+                 cond_mode: str = 'xattn', factors: tuple | None = None, cond_scale: float = 1.):
         super().__init__()
         check(not (n_classes and cond_dim), f"a model takes class ids (n_classes) or embeddings (cond_dim), not both")
+        check(cond_scale > 0, f"cond_scale must be positive, got {cond_scale}")
+        check(factors is None or (len(factors) == 2 and factors[0] * factors[1] == K),
+              f"factors must be (K_s, K_c) with K_s * K_c = K = {K}, got {factors!r}")
         check(cond_mode in COND_MODES, f"cond_mode must be one of {', '.join(COND_MODES)}, got {cond_mode!r}")
         w = default(w, h)
         self.K, self.h, self.w, self.dim, self.depth, self.heads = K, h, w, dim, depth, heads
         self.n_classes, self.cond_dim, self.mlp_mult, self.dropout = n_classes, cond_dim, mlp_mult, dropout
-        self.cond_mode = cond_mode
-        self.tok, self.time = nn.Embedding(K + 1, dim), TimeEmbedding(dim, dim)
+        self.cond_mode, self.factors, self.cond_scale = cond_mode, (list(factors) if factors else None), float(cond_scale)
+        self.tok = FactoredEmbedding(*factors, dim) if factors else nn.Embedding(K + 1, dim)   # tokens s K_c + c: E_s[s] + E_c[c]
+        self.time = TimeEmbedding(dim, dim)
         self.row, self.col = nn.Parameter(0.02 * torch.randn(h, dim)), nn.Parameter(0.02 * torch.randn(w, dim))
         self.cond_embed = nn.Embedding(n_classes, dim) if n_classes else nn.Linear(cond_dim, dim) if cond_dim else None
         self.null = nn.Parameter(torch.zeros(1, 1, dim)) if self.conditional else None
         self.norm_ctx = nn.LayerNorm(dim) if self.conditional else None
         self.cond_mod = nn.Linear(dim, dim) if self.conditional and cond_mode != 'xattn' else None   # pooled c -> the AdaLN embedding
         self.blocks = nn.ModuleList([TransformerBlock(dim, heads, self.conditional and cond_mode != 'film', mlp_mult, dropout) for _ in range(depth)])
-        self.norm_out, self.head = nn.LayerNorm(dim), nn.Linear(dim, K)
+        self.norm_out, self.head = nn.LayerNorm(dim), (FactoredHead(dim, *factors) if factors else nn.Linear(dim, K))
 
 # %% ../nbs/11_vqdiffusion.ipynb #d965be73
 @patch(as_prop=True)
@@ -385,13 +389,13 @@ def conditional(self: DenoisingTransformer) -> bool: return bool(self.n_classes 
 @patch(as_prop=True)
 def config(self: DenoisingTransformer) -> dict:
     "JSON-serialisable arguments: `DenoisingTransformer(**m.config)` rebuilds the architecture"
-    return {k: getattr(self, k) for k in ('K', 'h', 'w', 'dim', 'depth', 'heads', 'n_classes', 'cond_dim', 'mlp_mult', 'dropout', 'cond_mode')}
+    return {k: getattr(self, k) for k in ('K', 'h', 'w', 'dim', 'depth', 'heads', 'n_classes', 'cond_dim', 'mlp_mult', 'dropout', 'cond_mode', 'factors', 'cond_scale')}
 
 # %% ../nbs/11_vqdiffusion.ipynb #1fe16fc4
 @patch
 def embed_cond(self: DenoisingTransformer, c: torch.Tensor, B: int) -> torch.Tensor:
     "Condition tokens [B, L, dim] of class ids [B], vectors [B, cond_dim] or sequences [B, L, cond_dim] (notebook 03's `condition_tokens`)"
-    return condition_tokens(self.cond_embed, c, B, self.n_classes, self.cond_dim)
+    return condition_tokens(self.cond_embed, c, B, self.n_classes, self.cond_dim, self.cond_scale)
 
 # %% ../nbs/11_vqdiffusion.ipynb #ab9c750c
 @patch
@@ -428,6 +432,29 @@ def forward(self: DenoisingTransformer, x_t: torch.Tensor, t, c=None, drop_cond=
     if exists(self.cond_mod): e = e + self.cond_mod(ctx.mean(1))         # e = emb(t) + W mean(c tokens): DiT's adaLN conditioning
     for blk in self.blocks: x = blk(x, e, ctx if exists(blk.cross) else None)
     return rearrange(self.head(self.norm_out(x)), 'b (h w) k -> b k h w', h=self.h)
+
+# %% ../nbs/11_vqdiffusion.ipynb #d1a9fae0
+class FactoredEmbedding(nn.Module):
+    "Embedding of tokens s * K_c + c (and [MASK] = K_s K_c): E_s[s] + E_c[c], a separate vector for [MASK]"
+    def __init__(self, Ks: int, Kc: int, dim: int):
+        super().__init__()
+        self.Ks, self.Kc = Ks, Kc
+        self.outline, self.colour = nn.Embedding(Ks, dim), nn.Embedding(Kc, dim)
+        self.mask = nn.Parameter(torch.randn(dim))   # nn.Embedding's N(0, 1) init, like the joint embedding's rows
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        m, xc = x == self.Ks * self.Kc, x.clamp(max=self.Ks * self.Kc - 1)
+        e = self.outline(xc // self.Kc) + self.colour(xc % self.Kc)
+        return torch.where(m[..., None], self.mask.to(e.dtype), e)
+
+class FactoredHead(nn.Module):
+    "Logits l[s K_c + c] = a_s + b_c: once normalised, p(s, c) = softmax(a)_s softmax(b)_c"
+    def __init__(self, dim: int, Ks: int, Kc: int):
+        super().__init__()
+        self.outline, self.colour = nn.Linear(dim, Ks), nn.Linear(dim, Kc)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        return rearrange(self.outline(h)[..., :, None] + self.colour(h)[..., None, :], '... s c -> ... (s c)')
 
 # %% ../nbs/11_vqdiffusion.ipynb #4d1f545f
 def build_vqdiffusion(cfg: dict) -> tuple:
