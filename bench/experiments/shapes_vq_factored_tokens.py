@@ -25,15 +25,11 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / 'bench' / 'experiments'))
 from cclddg.core import seed_everything
-from cclddg.data import get_dataset, unseen_mask
+from cclddg.data import get_dataset
 from cclddg.vq import train_tokenizer, evaluate_tokenizer, load_tokenizer
 from cclddg.vqdiffusion import DenoisingTransformer, VQDiffusion
-from cclddg.training import Trainer
-from cclddg.cclddg import canonical_prompts
 from cclddg.embedders import get_embedder
-from cclddg.evaluation import evaluate_shapes_samples
-from shapes_vq_factorised_condition import Cond
-from torch.utils.data import TensorDataset
+from shapes_vq_factorised_condition import Cond, encode_scenes, train_and_score
 
 
 def main():
@@ -70,33 +66,12 @@ def main():
     D = 64
     emb = get_embedder(f"tiny:{a.embedder}") if a.cond == 'phrases' else None
     cond = Cond(a.cond, D, emb)
-    xs, cs = [], []
-    with torch.no_grad():
-        for i in range(0, len(ds), 500):
-            items = [ds[j] for j in range(i, min(i + 500, len(ds)))]
-            xs.append(tok.encode(torch.stack([it['image'] for it in items])))
-            cs.append(cond.from_attrs(torch.stack([it['attrs'] for it in items])) if a.cond == 'attrs'
-                      else cond.from_captions([it['caption'] for it in items]))
-    x, c = torch.cat(xs), torch.cat(cs)
+    x, c = encode_scenes(tok, cond, ds)
     K, (h, w) = tok.n_codes, x.shape[1:]
     if a.head == 'factored' and a.tokens != 'factored': p.error("--head factored needs --tokens factored")
     model = DenoisingTransformer(K=K, h=h, w=w, dim=128, depth=4, heads=4, cond_dim=D, factors=tok.factors if a.head == 'factored' else None)
     diff = VQDiffusion(K=K, T=100, schedule='mask_only', aux_weight=1.0)
-    tr = Trainer(model, diff, TensorDataset(x, c), batch_size=32, lr=1e-3, lr_schedule='cosine', warmup_steps=100, ema_decay=0.999,
-                 p_uncond=0.1, seed=a.seed, batch_fn=lambda b, g: (b[0], b[1]))
-    t0 = time.time(); tr.fit(10 ** 6, max_minutes=a.minutes); train_s = time.time() - t0
-    print(f"trained {tr.step} steps in {train_s:.0f} s", flush=True)
-    _, caps, attrs = canonical_prompts('val', a.n_val, 0, 32)
-    cv = cond.from_attrs(torch.as_tensor(attrs)) if a.cond == 'attrs' else cond.from_captions(caps)
-    rows = []
-    for r in (1., 0.8):
-        g = torch.Generator().manual_seed(1)
-        with torch.no_grad():
-            toks = diff.sample(tr.ema.model, (len(caps), h, w), cv, cfg=2., steps=50, truncation=r, generator=g, progress=False)
-            img = tok.decode(toks).clamp(-1, 1)
-        f = evaluate_shapes_samples(img, attrs, by_objects=True, unseen=unseen_mask(attrs, 'val'))
-        rows.append(dict(truncation=r, **{k: float(v) for k, v in f.items() if isinstance(v, (int, float)) or torch.is_tensor(v) and v.numel() == 1}))
-        print(f"r {r:g}: fidelity {f['prompt_fidelity']:.3f} seen {f['prompt_fidelity_seen']:.3f} unseen {f['prompt_fidelity_unseen']:.3f}", flush=True)
+    tr, train_s, rows = train_and_score(model, diff, x, c, tok, cond, a.minutes, a.n_val, a.seed)
     res = dict(experiment='shapes_vq_factored_tokens', command=' '.join(['python', *sys.argv]), tokens=a.tokens, head=a.head, cond=a.cond,
                tokenizer_seconds=tok_s, tokenizer_val={k: v for k, v in tev.items() if isinstance(v, (int, float))},
                steps=tr.step, train_seconds=train_s, n_train=a.n_train, split='val', n_val=a.n_val, cfg=2., sample_steps=50, rows=rows,

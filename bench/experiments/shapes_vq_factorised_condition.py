@@ -68,6 +68,36 @@ class Cond:
             for i, t in enumerate(toks[:L]): out[b, i] = t
         return out
 
+def encode_scenes(tok, cond: Cond, ds, chunk: int = 500) -> tuple:
+    "(tokens [N, h, w], condition tokens [N, L, D]) of every scene of `ds`"
+    xs, cs = [], []
+    with torch.no_grad():
+        for i in range(0, len(ds), chunk):
+            items = [ds[j] for j in range(i, min(i + chunk, len(ds)))]
+            xs.append(tok.encode(torch.stack([it['image'] for it in items])))
+            cs.append(cond.from_attrs(torch.stack([it['attrs'] for it in items])) if cond.kind == 'attrs'
+                      else cond.from_captions([it['caption'] for it in items]))
+    return torch.cat(xs), torch.cat(cs)
+
+def train_and_score(model, diff, x, c, tok, cond: Cond, minutes: float, n_val: int, seed: int) -> tuple:
+    "Train `model` for `minutes` (the script's Trainer settings), then score n_val canonical validation captions at guidance 2, 50 steps, r 1 and 0.8: (trainer, seconds, rows)"
+    tr = Trainer(model, diff, TensorDataset(x, c), batch_size=32, lr=1e-3, lr_schedule='cosine', warmup_steps=100, ema_decay=0.999,
+                 p_uncond=0.1, seed=seed, batch_fn=lambda b, g: (b[0], b[1]))
+    t0 = time.time(); tr.fit(10 ** 6, max_minutes=minutes); train_s = time.time() - t0
+    print(f"trained {tr.step} steps in {train_s:.0f} s", flush=True)
+    _, caps, attrs = canonical_prompts('val', n_val, 0, 32)
+    cv = cond.from_attrs(torch.as_tensor(attrs)) if cond.kind == 'attrs' else cond.from_captions(caps)
+    rows = []
+    for r in (1., 0.8):
+        g = torch.Generator().manual_seed(1)
+        with torch.no_grad():
+            toks = diff.sample(tr.ema.model, (len(caps), *x.shape[1:]), cv, cfg=2., steps=50, truncation=r, generator=g, progress=False)
+            img = tok.decode(toks).clamp(-1, 1)
+        f = evaluate_shapes_samples(img, attrs, by_objects=True, unseen=unseen_mask(attrs, 'val'))
+        rows.append(dict(truncation=r, **{k: float(v) for k, v in f.items() if isinstance(v, (int, float)) or torch.is_tensor(v) and v.numel() == 1}))
+        print(f"r {r:g}: fidelity {f['prompt_fidelity']:.3f} seen {f['prompt_fidelity_seen']:.3f} unseen {f['prompt_fidelity_unseen']:.3f}", flush=True)
+    return tr, train_s, rows
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--base', default=str(ROOT/'bench'/'out'/'vq_b32'), help='a run with tokenizer/ and embedder/')
@@ -85,34 +115,12 @@ def main():
     cond = Cond(a.cond, D, emb)
     ds = get_dataset('shapes', split='train', n=a.n_train)
     t0 = time.time()
-    xs, cs = [], []
-    with torch.no_grad():
-        for i in range(0, len(ds), 500):
-            items = [ds[j] for j in range(i, min(i + 500, len(ds)))]
-            xs.append(tok.encode(torch.stack([it['image'] for it in items])))
-            cs.append(cond.from_attrs(torch.stack([it['attrs'] for it in items])) if a.cond == 'attrs'
-                      else cond.from_captions([it['caption'] for it in items]))
-    x, c = torch.cat(xs), torch.cat(cs)
+    x, c = encode_scenes(tok, cond, ds)
     print(f"encoded {len(x)} scenes in {time.time() - t0:.0f} s; condition {tuple(c.shape[1:])}", flush=True)
     K, (h, w) = tok.config['n_codes'], x.shape[1:]
     model = DenoisingTransformer(K=K, h=h, w=w, dim=128, depth=4, heads=4, cond_dim=D)
     diff = VQDiffusion(K=K, T=100, schedule='mask_only', aux_weight=1.0)
-    data = TensorDataset(x, c)
-    tr = Trainer(model, diff, data, batch_size=32, lr=1e-3, lr_schedule='cosine', warmup_steps=100, ema_decay=0.999,
-                 p_uncond=0.1, seed=a.seed, batch_fn=lambda b, g: (b[0], b[1]))
-    t0 = time.time(); tr.fit(10 ** 6, max_minutes=a.minutes); train_s = time.time() - t0
-    print(f"trained {tr.step} steps in {train_s:.0f} s", flush=True)
-    _, caps, attrs = canonical_prompts('val', a.n_val, 0, 32)
-    cv = cond.from_attrs(torch.as_tensor(attrs)) if a.cond == 'attrs' else cond.from_captions(caps)
-    rows = []
-    for r in (1., 0.8):
-        g = torch.Generator().manual_seed(1)
-        with torch.no_grad():
-            toks = diff.sample(tr.ema.model, (len(caps), h, w), cv, cfg=2., steps=50, truncation=r, generator=g, progress=False)
-            img = tok.decode(toks).clamp(-1, 1)
-        f = evaluate_shapes_samples(img, attrs, by_objects=True, unseen=unseen_mask(attrs, 'val'))
-        rows.append(dict(truncation=r, **{k: float(v) for k, v in f.items() if isinstance(v, (int, float)) or torch.is_tensor(v) and v.numel() == 1}))
-        print(f"r {r:g}: fidelity {f['prompt_fidelity']:.3f} seen {f['prompt_fidelity_seen']:.3f} unseen {f['prompt_fidelity_unseen']:.3f}", flush=True)
+    tr, train_s, rows = train_and_score(model, diff, x, c, tok, cond, a.minutes, a.n_val, a.seed)
     res = dict(experiment='shapes_vq_factorised_condition', command=' '.join(['python', *sys.argv]), cond=a.cond, steps=tr.step,
                train_seconds=train_s, n_train=a.n_train, split='val', n_val=a.n_val, cfg=2., sample_steps=50, rows=rows,
                machine=dict(platform=platform.platform(), cpu_count=os.cpu_count(), torch=torch.__version__), date=time.strftime('%Y-%m-%d %H:%M:%S'))
