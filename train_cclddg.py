@@ -498,7 +498,7 @@ SHAPES_LIKE = ('shapes', 'shapes_video')   # procedural scenes with captions, ju
 MADE_WITH = 'made_with.json'   # the flags an autoencoder or embedder in the run directory was made with
 
 
-MADE_BEFORE = dict(tokenizer_batch_size=64, embedder_layers=2)   # flags added later, at the value the runs before them used
+MADE_BEFORE = dict(tokenizer_batch_size=64, embedder_layers=2, tokenizer_kind='joint')   # flags added later, at the value the runs before them used
 
 def reusable(path: Path, flags: dict, what: str) -> bool:
     "Does `path` hold a finished `what` made with `flags` (reuse it)? Refuse one made with other or unknown flags"
@@ -796,7 +796,7 @@ def resume_args(a) -> tuple:
         for k in ('ch_mults', 'is_attn', 'ch_mults_disc', 'is_attn_disc'): setattr(a, k, tuple(getattr(a, k)))
     except TypeError: raise CclddgError(f"'{f}' holds training flags this version cannot read") from None
     a.max_phrases = cfg.get('max_phrases', 0)       # runs from before --max_phrases conditioned on one embedding
-    for k, old in (('lr_schedule', 'constant'), ('warmup_steps', 100), ('patch', 1), ('embedder_layers', 2), ('d_steps', 1)): setattr(a, k, cfg['train'].get(k, old))   # older runs' behaviour
+    for k, old in (('lr_schedule', 'constant'), ('warmup_steps', 100), ('patch', 1), ('embedder_layers', 2), ('d_steps', 1), ('tokenizer_kind', 'joint')): setattr(a, k, cfg['train'].get(k, old))   # older runs' behaviour
     a.out = a.out or str(find_checkpoint(a.resume).parent.parent)
     return a, cfg
 
