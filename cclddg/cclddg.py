@@ -29,11 +29,11 @@ from .data import Shapes, ShapesVideo, FirstFrames, render_shapes, max_jitter, o
 from .evaluation import evaluate_shapes_samples, frechet_distance, as_images, batched, model_device, get_shapes_attr_classifier
 
 # %% auto #0
-__all__ = ['PHRASE_SEP', 'SAMPLERS', 'resolve_embedder_spec', 'load_cclddg', 'split_phrases', 'text_condition', 'EncodedDataset',
-           'encode_batch', 'encode_dataset', 'choose_cond', 'embedding_batch_fn', 'encode_batch_fn', 'ddgan_sample_z',
-           'register_sampler', 'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'eval_guidance', 'pairwise_spread',
-           'real_renders', 'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts', 'stills_of',
-           'sample_prompts', 'shapes_prompt_fidelity', 'shapes_sample_quality']
+__all__ = ['PHRASE_SEP', 'SAMPLERS', 'BEST_OF_SEED', 'resolve_embedder_spec', 'load_cclddg', 'split_phrases', 'text_condition',
+           'EncodedDataset', 'encode_batch', 'encode_dataset', 'choose_cond', 'embedding_batch_fn', 'encode_batch_fn',
+           'ddgan_sample_z', 'register_sampler', 'CclddgPipeline', 'resolve_spec', 'load_pipeline', 'eval_guidance',
+           'pairwise_spread', 'real_renders', 'diversity_ratio', 'shapes_features', 'shapes_fd', 'canonical_prompts',
+           'stills_of', 'sample_prompts', 'shapes_prompt_fidelity', 'shapes_sample_quality']
 
 # %% ../nbs/09_cclddg.ipynb #3bdb099e
 PHRASE_SEP = r'\s+and\s+|\s*;\s*'   # where a caption is split into object phrases: " and " and ";"
@@ -257,12 +257,30 @@ def encode_prompts(self: CclddgPipeline, prompts) -> torch.Tensor:
 # %% ../nbs/09_cclddg.ipynb #75fe5d61
 @patch
 @torch.no_grad()
-def text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0, **options) -> torch.Tensor:
-    "`n_per_prompt` images per prompt, [len(prompts) * n_per_prompt, 3, H, W] in [0, 1], prompt-major order"
+def image_text_score(self: CclddgPipeline, images: torch.Tensor, prompts) -> torch.Tensor:
+    "The embedder's cosine similarity [B] between images [B, C, H, W] in [0, 1] and their prompts (one per image)"
+    _check_text_model(self); _check_prompts(prompts)
+    check(torch.is_tensor(images) and images.ndim == 4 and len(images) == len(prompts), f"give one image [C, H, W] per prompt: "
+          f"{len(prompts)} prompts, images of shape {list(getattr(images, 'shape', []))}")
+    e_img = self.embedder.encode_image(images.to(self.device) * 2 - 1).float()
+    return (e_img * self.embedder.encode_text(list(prompts)).float()).sum(-1).cpu()   # both L2-normalised
+
+@patch
+@torch.no_grad()
+def text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: float = 1., seed: int = 0, best_of: int = 1,
+                  **options) -> torch.Tensor:
+    "`n_per_prompt` images per prompt, [len(prompts) * n_per_prompt, 3, H, W] in [0, 1], prompt-major order; each the best of `best_of` draws by `image_text_score`"
     _check_text_model(self); _check_prompts(prompts)
     check(isinstance(n_per_prompt, int) and n_per_prompt >= 1, f"n_per_prompt must be a positive integer, got {n_per_prompt!r}")
-    c = self.encode_prompts(prompts)
-    return self.generate(c.repeat_interleave(n_per_prompt, 0), cfg=cfg, seed=seed, **options)
+    check(isinstance(best_of, int) and best_of >= 1, f"best_of must be a positive integer, got {best_of!r}")
+    c = self.encode_prompts(prompts).repeat_interleave(n_per_prompt, 0)
+    draws = [self.generate(c, cfg=cfg, seed=seed + BEST_OF_SEED * k, **options) for k in range(best_of)]   # draw 0 = best_of=1's
+    if best_of == 1: return draws[0]
+    each = [p for p in prompts for _ in range(n_per_prompt)]
+    score = torch.stack([self.image_text_score(x, each) for x in draws])            # [best_of, B]
+    return torch.stack(draws)[score.argmax(0), torch.arange(len(each))]
+
+BEST_OF_SEED = 100_003   # draw k of best_of uses seed + k * BEST_OF_SEED: apart from the seeds batches of prompts use
 
 # %% ../nbs/09_cclddg.ipynb #cd9cc7ea
 @patch

@@ -63,6 +63,7 @@ def sample_parser() -> ArgumentParser:
     p.add_argument('--raw', action='store_true', help='use the raw weights instead of the EMA weights')
     p.add_argument('--truncation', type=float, default=None, help='VQ-Diffusion: keep the most probable x0 tokens up to this cumulative probability, in (0, 1] (default: 1)')
     p.add_argument('--fast', type=int, default=None, help='VQ-Diffusion: sample every k-th step (default: 1)')
+    p.add_argument('--best_of', type=int, default=1, help="--prompts: draw N images per image kept, keep the one the embedder scores closest to its prompt (default: 1)")
     e = p.add_argument_group('video editing (text DDPMs, notebook 13): edit a held-out shapes_video clip').add_argument
     e('--edit', default=None, help="the edit, e.g. 'the red circle becomes a blue square', or a full target caption")
     e('--clip', type=int, default=0, help='which held-out test clip of shapes_video to edit (default: 0)')
@@ -94,11 +95,12 @@ def _save_npz(out: Path, **arrays):
 def _draw(pipe: CclddgPipeline, a, scale: float) -> dict:
     "The arrays `main` saves: images and the prompts or labels they were drawn for"
     opts = {k: v for k, v in dict(truncation=a.truncation, fast=a.fast).items() if v is not None}
+    steps = default(a.steps, min(50, pipe.diffusion.T)) if pipe.kind == 'ddpm' else a.steps
     if a.prompts is not None:
-        images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=scale, seed=a.seed, **opts)
+        images = pipe.text_to_image(a.prompts, a.n_per_label, cfg=scale, seed=a.seed, best_of=a.best_of, steps=steps,
+                                    sampler=a.sampler, eta=a.eta, **opts)
         return dict(images=images.numpy().astype(np.float32), prompts=np.array([p for p in a.prompts for _ in range(a.n_per_label)]))
     check(pipe.n_classes > 0 or not pipe.model.conditional, f"'{a.ckpt}' holds a text (embedding) model: give --prompts, not --labels")
-    steps = default(a.steps, min(50, pipe.diffusion.T)) if pipe.kind == 'ddpm' else a.steps
     images, labels = pipe.sample(a.labels, a.n_per_label, steps, scale, a.sampler, a.eta, a.seed, **opts)
     return dict(images=images.numpy().astype(np.float32), labels=labels.numpy())
 
@@ -140,6 +142,8 @@ def main(argv=None):
           "give one of --labels (class models), --prompts (text models) or --edit (video editing with a text DDPM)")
     if a.edit is not None: _check_edit_flags(a)
     check(a.n_per_label > 0, f"--n_per_label must be positive, got {a.n_per_label}")
+    check(a.best_of >= 1, f"--best_of must be a positive number of draws, got {a.best_of}")
+    check(a.best_of == 1 or a.prompts is not None, "--best_of ranks draws by their prompt: it needs --prompts")
     check(a.cfg is None or (math.isfinite(a.cfg) and a.cfg >= 0), f"--cfg must be a finite guidance scale >= 0, got {a.cfg}")
     cfg = load_config(a.ckpt)
     check(cfg.get('model') != 'ddgan' or (a.sampler == 'ddim' and a.eta == 0 and a.steps is None),

@@ -98,12 +98,13 @@ def log_q_xt_x0(log_x0: torch.Tensor, la, lb, lg) -> torch.Tensor:
 # %% ../nbs/11_vqdiffusion.ipynb #63b9d808
 def log_q_xt_from(x_t: torch.Tensor, la, lb, lg, K: int) -> torch.Tensor:
     "log q(x_t | x_prev = j) for every j in 0..K, [B, K+1, ...]: log(alpha [j = x_t] + beta), or log gamma / 0 if x_t = [MASK]"
-    oh = log_onehot(x_t, K + 1)
-    la, lb, lg = (_col(v, oh) for v in (la, lb, lg))
-    to_normal = torch.logaddexp(oh[:, :K] + la, lb)              # x_t = k < K: alpha_t [j = k] + beta_t; from [MASK]: 0
-    to_normal = torch.cat([to_normal, torch.full_like(oh[:, :1], LOG0)], 1)
-    to_mask = torch.cat([lg.expand_as(oh[:, :K]), torch.zeros_like(oh[:, :1])], 1)   # x_t = [MASK]: gamma_t, or 1 from [MASK]
-    return torch.where(rearrange(x_t == K, 'b ... -> b 1 ...'), to_mask, to_normal)
+    m, x = rearrange(x_t == K, 'b ... -> b 1 ...'), rearrange(x_t.long(), 'b ... -> b 1 ...')
+    la, lb, lg = (_col(torch.as_tensor(v).float(), m) for v in (la, lb, lg))
+    other = torch.where(m, lg, torch.logaddexp(LOG0 + la, lb))    # any other j < K: beta_t (x_t normal) or gamma_t (x_t = [MASK])
+    hit = torch.where(m, 0., torch.logaddexp(la, lb))             # j = x_t: alpha_t + beta_t, or 1 from [MASK] to [MASK]
+    out = torch.cat([other.expand(-1, K, *other.shape[2:]), torch.where(m, 0., torch.full_like(other, LOG0))], 1)   # j = [MASK]: 0 to a normal x_t
+    return out.scatter(1, x, hit)                                  # per-token numbers, set at j = x_t: no [B, K+1, ...] logaddexp
+
 
 # %% ../nbs/11_vqdiffusion.ipynb #06a0febf
 def _log(v: torch.Tensor) -> torch.Tensor: return v.log().clamp(min=LOG0)
@@ -180,11 +181,24 @@ def q_posterior(self: VQDiffusion, log_p_x0: torch.Tensor, x_t: torch.Tensor, t,
     q = log_q_xt_x0(q - z, *self.log_cum_at(s))                                # sum_x0 q(x_s | x0) p(x0 | x_t) / (Z q(x_t | x0))
     return (q + log_q_xt_from(x_t, *one, self.K) + z).clamp(LOG0, 0)            # * q(x_t | x_s) * Z
 
+# %% ../nbs/11_vqdiffusion.ipynb #aa8a3fb1
+@patch
+def q_posterior_x0(self: VQDiffusion, x0: torch.Tensor, x_t: torch.Tensor, t) -> torch.Tensor:
+    "log q(x_{t-1} | x_t, x0) [B, K+1, ...] for known tokens x0 [B, ...]: q(x_t | x_{t-1}) q(x_{t-1} | x0), normalised over x_{t-1}"
+    t = torch.as_tensor(t, device=self.log_cum.device).long()
+    from_xt = log_q_xt_from(x_t, *self.log_step[:, t].unbind(0), self.K)     # log q(x_t | x_{t-1} = j)
+    la, lb, lg = (_col(v, from_xt) for v in self.log_cum_at(t - 1))          # q(x_{t-1} | x0) coefficients
+    B, rest = from_xt.shape[0], from_xt.shape[2:]
+    prior = torch.cat([lb.expand(B, self.K, *rest), lg.expand(B, 1, *rest)], 1)   # bbar_{t-1} for j < K, gbar_{t-1} for [MASK]
+    prior = prior.scatter(1, rearrange(x0.long(), 'b ... -> b 1 ...'), torch.logaddexp(la, lb).expand(B, 1, *rest))   # abar + bbar at x0
+    q = from_xt + prior
+    return (q - q.logsumexp(1, keepdim=True)).clamp(LOG0, 0)
+
 # %% ../nbs/11_vqdiffusion.ipynb #7f54c773
 @patch
 def loss_terms(self: VQDiffusion, log_p_x0: torch.Tensor, x0: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor):
     "Per-sample token means of L_t (KL to the true posterior; -log p(x0 | x_1) at t = 0) and L_x0 = -log p(x0 | x_t)"
-    log_q = self.q_posterior(log_onehot(x0, self.K), x_t, t)               # log q(x_{t-1} | x_t, x0)
+    log_q = self.q_posterior_x0(x0, x_t, t)                                # log q(x_{t-1} | x_t, x0)
     log_p = self.q_posterior(log_p_x0, x_t, t)                             # log p_theta(x_{t-1} | x_t)
     kl = (log_q.exp() * (log_q - log_p)).sum(1)                            # KL(q || p_theta) per token
     l_x0 = -log_p_x0.gather(1, x0[:, None].long())[:, 0]                   # -log p_theta(x0 | x_t) per token
