@@ -105,7 +105,6 @@ def log_q_xt_from(x_t: torch.Tensor, la, lb, lg, K: int) -> torch.Tensor:
     out = torch.cat([other.expand(-1, K, *other.shape[2:]), torch.where(m, 0., torch.full_like(other, LOG0))], 1)   # j = [MASK]: 0 to a normal x_t
     return out.scatter(1, x, hit)                                  # per-token numbers, set at j = x_t: no [B, K+1, ...] logaddexp
 
-
 # %% ../nbs/11_vqdiffusion.ipynb #06a0febf
 def _log(v: torch.Tensor) -> torch.Tensor: return v.log().clamp(min=LOG0)
 
