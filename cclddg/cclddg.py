@@ -262,8 +262,11 @@ def image_text_score(self: CclddgPipeline, images: torch.Tensor, prompts) -> tor
     _check_text_model(self); _check_prompts(prompts)
     check(torch.is_tensor(images) and images.ndim == 4 and len(images) == len(prompts), f"give one image [C, H, W] per prompt: "
           f"{len(prompts)} prompts, images of shape {list(getattr(images, 'shape', []))}")
-    e_img = self.embedder.encode_image(images.to(self.device) * 2 - 1).float()
-    return (e_img * self.embedder.encode_text(list(prompts)).float()).sum(-1).cpu()   # both L2-normalised
+    return _cosine_to(self, images, self.embedder.encode_text(list(prompts)).float())
+
+def _cosine_to(self: CclddgPipeline, images: torch.Tensor, e_txt: torch.Tensor) -> torch.Tensor:
+    "Cosine similarity [B] of images in [0, 1] with L2-normalised text embeddings [B, D] (embedded once by the caller)"
+    return (self.embedder.encode_image(images.to(self.device) * 2 - 1).float() * e_txt).sum(-1).cpu()   # both L2-normalised
 
 @patch
 @torch.no_grad()
@@ -276,9 +279,9 @@ def text_to_image(self: CclddgPipeline, prompts, n_per_prompt: int = 1, cfg: flo
     c = self.encode_prompts(prompts).repeat_interleave(n_per_prompt, 0)
     draws = [self.generate(c, cfg=cfg, seed=seed + BEST_OF_SEED * k, **options) for k in range(best_of)]   # draw 0 = best_of=1's
     if best_of == 1: return draws[0]
-    each = [p for p in prompts for _ in range(n_per_prompt)]
-    score = torch.stack([self.image_text_score(x, each) for x in draws])            # [best_of, B]
-    return torch.stack(draws)[score.argmax(0), torch.arange(len(each))]
+    e_txt = self.embedder.encode_text(list(prompts)).float().repeat_interleave(n_per_prompt, 0)   # once, not per draw
+    score = torch.stack([_cosine_to(self, x, e_txt) for x in draws])                # [best_of, B], as image_text_score
+    return torch.stack(draws)[score.argmax(0), torch.arange(len(e_txt))]
 
 BEST_OF_SEED = 100_003   # draw k of best_of uses seed + k * BEST_OF_SEED: apart from the seeds batches of prompts use
 
